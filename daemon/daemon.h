@@ -1,0 +1,19 @@
+/* caseauditd's life cycle, callable from main() and from the HTTP tests (which run it in-process). */
+#ifndef CASEAUDIT_DAEMON_H
+#define CASEAUDIT_DAEMON_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "http.h"
+
+/* Takes ownership of cfg. Initialises the database pool, refuses a stale schema (saying to run
+ * `caseaudit migrate`), starts the HTTP server. Returns NULL with the reason in err. */
+struct http_server *daemon_start(struct config *cfg, char *err, size_t errlen);
+
+/* Stops accepting, waits up to drain_timeout_s for requests in flight, then stops the server and frees every
+ * module in reverse order. wait_abort(ms) pauses up to ms between checks and returns true to stop waiting at once
+ * (caseauditd: a second SIGTERM); NULL just sleeps. */
+void daemon_stop(struct http_server *s, bool (*wait_abort)(long ms));
+
+#endif

@@ -1,0 +1,26 @@
+/* Shared by the db_*.c files only: running the named statements of db_sql.c on a connection. */
+#ifndef CASEAUDIT_DB_INTERNAL_H
+#define CASEAUDIT_DB_INTERNAL_H
+
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "db_sql.h"
+
+struct db_conn {
+  PGconn *pg;
+  bool broken;
+  unsigned generation;        /* pool generation it was made in */
+  bool prepared[STMT__COUNT]; /* statements are prepared by name on first use on each connection */
+  int slot;                   /* pool slot, -1 outside the pool */
+};
+
+/* Executes statement `id` with text parameters (NULL = SQL NULL). On success returns the result (PQclear it) and
+ * sets *st to DB_OK, or DB_NO_ROW when it returned no rows; on failure returns NULL with *st set and the error
+ * logged. */
+PGresult *db_exec(struct db_conn *c, enum stmt_id id, int nparams, const char *const *params, enum db_status *st);
+
+/* Classifies a failed result or connection: DB_RETRY, DB_UNAVAILABLE or DB_HARD_ERROR. Marks c broken as needed. */
+enum db_status db_classify(struct db_conn *c, const PGresult *res);
+
+#endif

@@ -1,0 +1,94 @@
+/* /readyz and authenticated requests while PostgreSQL stops and restarts: 503 fast, then 200 without a restart. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+static double now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void pg_ctl(const char *action)
+{
+  const char *ctl = getenv("CASEAUDIT_TEST_PG_CTL");
+  ck_assert_msg(ctl != NULL, "CASEAUDIT_TEST_PG_CTL is not set: run through scripts/test");
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "%s %s", ctl, action);
+  ck_assert_msg(system(cmd) == 0, "'%s' failed", cmd);
+}
+
+START_TEST(readyz_follows_the_database)
+{
+  char conninfo[1024];
+  snprintf(conninfo, sizeof conninfo, "%s", testdb_create("restart", true));
+  const char *token = testdb_token(conninfo, "sup", "supervisor", NULL);
+  const char *base = testd_start(conninfo, NULL);
+  char readyz[256], me[256], auth[256];
+  snprintf(readyz, sizeof readyz, "%s/readyz", base);
+  snprintf(me, sizeof me, "%s/api/v1/me", base);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+  const char *headers[] = {auth, NULL};
+  struct http_reply r;
+
+  http_do(&r, "GET", readyz, NULL, NULL, 0);
+  ck_assert_int_eq(r.status, 200);
+  http_reply_free(&r);
+  http_do(&r, "GET", me, headers, NULL, 0); /* warms pool connections that the restart will break */
+  ck_assert_int_eq(r.status, 200);
+  http_reply_free(&r);
+
+  pg_ctl("stop");
+  for (int i = 0; i < 3; i++) {
+    double t0 = now_ms();
+    http_do(&r, "GET", readyz, NULL, NULL, 0);
+    double took = now_ms() - t0;
+    json_t *d = assert_error(&r, 503, "not_ready");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(d, 0), "path")), "database");
+    ck_assert_msg(took < 1000.0, "readyz took %.0f ms while the database was down", took);
+    http_reply_free(&r);
+    t0 = now_ms();
+    http_do(&r, "GET", me, headers, NULL, 0);
+    took = now_ms() - t0;
+    assert_error(&r, 503, "database_unavailable");
+    ck_assert_str_eq(http_header(&r, "Retry-After"), "1");
+    ck_assert_msg(took < 1000.0, "an API request took %.0f ms while the database was down", took);
+    http_reply_free(&r);
+  }
+
+  pg_ctl("start");
+  bool ready = false;
+  for (int i = 0; i < 100 && !ready; i++) {
+    http_do(&r, "GET", readyz, NULL, NULL, 0);
+    ready = r.status == 200;
+    http_reply_free(&r);
+    if (!ready)
+      usleep(100 * 1000);
+  }
+  ck_assert_msg(ready, "readyz did not return to 200 within 10 s of the restart");
+  http_do(&r, "GET", me, headers, NULL, 0);
+  ck_assert_msg(r.status == 200, "after the restart: %s", r.body);
+  http_reply_free(&r);
+  testd_stop();
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("http_dbrestart");
+  TCase *tc = tcase_create("restart");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, readyz_follows_the_database);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_ENV);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? 0 : 1;
+}

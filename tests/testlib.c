@@ -1,0 +1,240 @@
+/* Test helpers: throwaway databases on the cluster scripts/test started, an in-process daemon, libcurl calls. */
+#include "testlib.h"
+
+#include <curl/curl.h>
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "auth.h"
+#include "config.h"
+#include "daemon.h"
+#include "db.h"
+#include "db_tokens.h"
+
+const char *testdb_base(void)
+{
+  const char *base = getenv("CASEAUDIT_TEST_PG");
+  ck_assert_msg(base != NULL && base[0] != '\0',
+                "CASEAUDIT_TEST_PG is not set: run the tests through scripts/test (database tests never skip)");
+  return base;
+}
+
+static PGconn *connect_or_fail(const char *conninfo)
+{
+  PGconn *pg = PQconnectdb(conninfo);
+  ck_assert_msg(PQstatus(pg) == CONNECTION_OK, "cannot connect to %s: %s", conninfo, PQerrorMessage(pg));
+  return pg;
+}
+
+void testdb_exec(const char *conninfo, const char *sql)
+{
+  PGconn *pg = connect_or_fail(conninfo);
+  PGresult *res = PQexec(pg, sql);
+  ExecStatusType st = PQresultStatus(res);
+  ck_assert_msg(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(res));
+  PQclear(res);
+  PQfinish(pg);
+}
+
+char *testdb_value(const char *conninfo, const char *sql)
+{
+  PGconn *pg = connect_or_fail(conninfo);
+  PGresult *res = PQexec(pg, sql);
+  ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1, "%s: %s", sql,
+                PQresultErrorMessage(res));
+  char *v = PQgetisnull(res, 0, 0) ? NULL : strdup(PQgetvalue(res, 0, 0));
+  PQclear(res);
+  PQfinish(pg);
+  return v;
+}
+
+const char *testdb_create(const char *prefix, bool migrate)
+{
+  static char conninfo[1024];
+  static int counter;
+  char name[64], sql[256];
+  snprintf(name, sizeof name, "ct_%s_%d_%d", prefix, (int)getpid(), counter++);
+  char admin[1024];
+  snprintf(admin, sizeof admin, "%s dbname=postgres", testdb_base());
+  snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", name);
+  testdb_exec(admin, sql);
+  snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+  testdb_exec(admin, sql);
+  snprintf(conninfo, sizeof conninfo, "%s dbname=%s", testdb_base(), name);
+  if (migrate) {
+    char err[1024];
+    struct db_conn *c = db_connect(conninfo, "caseaudit-test", "Asia/Shanghai", 5, 0, err, sizeof err);
+    ck_assert_msg(c != NULL, "connect: %s", err);
+    int applied;
+    ck_assert_msg(db_migrate(c, &applied, err, sizeof err) == DB_OK, "migrate: %s", err);
+    db_close(c);
+  }
+  return conninfo;
+}
+
+const char *testdb_token(const char *conninfo, const char *name, const char *role, const char *agencies_pg)
+{
+  static char tokens[8][TOKEN_MAX];
+  static int next;
+  char *token = tokens[next++ % 8];
+  char id[13], hash[65], err[512];
+  ck_assert_int_eq(token_new(token, id, hash), 0);
+  struct db_conn *c = db_connect(conninfo, "caseaudit-test", "Asia/Shanghai", 5, 0, err, sizeof err);
+  ck_assert_msg(c != NULL, "connect: %s", err);
+  ck_assert_int_eq(db_token_insert(c, id, name, role, agencies_pg ? agencies_pg : "{}", hash), DB_OK);
+  db_close(c);
+  return token;
+}
+
+static struct http_server *server;
+static char base_url[64];
+
+const char *testd_start(const char *conninfo, ...)
+{
+  char err[1024];
+  struct config *cfg = config_new();
+  ck_assert_int_eq(config_set(cfg, "db", conninfo, err, sizeof err), 0);
+  ck_assert_int_eq(config_set(cfg, "listen", "127.0.0.1:0", err, sizeof err), 0);
+  ck_assert_int_eq(config_set(cfg, "log_level", getenv("CASEAUDIT_TEST_LOG") ? "debug" : "error", err, sizeof err), 0);
+  va_list ap;
+  va_start(ap, conninfo);
+  const char *kv;
+  while ((kv = va_arg(ap, const char *)) != NULL) {
+    char key[128];
+    const char *eq = strchr(kv, '=');
+    ck_assert_ptr_nonnull(eq);
+    snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+    ck_assert_msg(config_set(cfg, key, eq + 1, err, sizeof err) == 0, "%s", err);
+  }
+  va_end(ap);
+  server = daemon_start(cfg, err, sizeof err);
+  ck_assert_msg(server != NULL, "daemon_start: %s", err);
+  snprintf(base_url, sizeof base_url, "http://127.0.0.1:%u", http_port(server));
+  return base_url;
+}
+
+void testd_stop(void)
+{
+  if (server != NULL)
+    daemon_stop(server, NULL);
+  server = NULL;
+}
+
+static size_t collect(char *data, size_t size, size_t nmemb, void *arg)
+{
+  char **bufp = arg;
+  size_t n = size * nmemb;
+  size_t old = *bufp ? strlen(*bufp) : 0;
+  char *p = realloc(*bufp, old + n + 1);
+  ck_assert_ptr_nonnull(p);
+  memcpy(p + old, data, n);
+  p[old + n] = '\0';
+  *bufp = p;
+  return n;
+}
+
+void http_do(struct http_reply *out, const char *method, const char *url, const char *const *headers,
+             const char *body, size_t body_len)
+{
+  memset(out, 0, sizeof *out);
+  CURL *curl = curl_easy_init();
+  ck_assert_ptr_nonnull(curl);
+  struct curl_slist *hl = NULL;
+  for (const char *const *h = headers; h && *h; h++)
+    hl = curl_slist_append(hl, *h);
+  hl = curl_slist_append(hl, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_URL, url);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out->body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out->headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (body != NULL) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+  }
+  CURLcode rc = curl_easy_perform(curl);
+  ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, url, curl_easy_strerror(rc));
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+  curl_slist_free_all(hl);
+  curl_easy_cleanup(curl);
+  if (out->body == NULL)
+    out->body = strdup("");
+  out->len = strlen(out->body);
+  json_error_t jerr;
+  out->json = json_loads(out->body, 0, &jerr);
+}
+
+const char *http_header(const struct http_reply *r, const char *name)
+{
+  static char value[1024];
+  size_t n = strlen(name);
+  for (const char *line = r->headers; line && *line;) {
+    const char *end = strstr(line, "\r\n");
+    if (end == NULL)
+      end = line + strlen(line);
+    if ((size_t)(end - line) > n && strncasecmp(line, name, n) == 0 && line[n] == ':') {
+      const char *v = line + n + 1;
+      while (*v == ' ')
+        v++;
+      snprintf(value, sizeof value, "%.*s", (int)(end - v), v);
+      return value;
+    }
+    line = *end ? end + 2 : end;
+  }
+  return NULL;
+}
+
+void http_reply_free(struct http_reply *r)
+{
+  free(r->body);
+  free(r->headers);
+  json_decref(r->json);
+  memset(r, 0, sizeof *r);
+}
+
+json_t *assert_error(const struct http_reply *r, long status, const char *code)
+{
+  ck_assert_msg(r->status == status, "status %ld, expected %ld; body %s", r->status, status, r->body);
+  ck_assert_msg(r->json != NULL, "error body is not JSON: %s", r->body);
+  json_t *err = json_object_get(r->json, "error");
+  ck_assert_msg(json_is_object(err), "no error object: %s", r->body);
+  ck_assert_str_eq(json_string_value(json_object_get(err, "code")), code);
+  ck_assert_msg(json_is_string(json_object_get(err, "message")), "error.message missing");
+  json_t *details = json_object_get(err, "details");
+  ck_assert_msg(json_is_array(details), "error.details missing");
+  return details;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  ck_assert_msg(f != NULL, "cannot open %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *data = malloc((size_t)n + 1);
+  ck_assert_ptr_nonnull(data);
+  ck_assert_int_eq(fread(data, 1, (size_t)n, f), (size_t)n);
+  data[n] = '\0';
+  fclose(f);
+  if (len)
+    *len = (size_t)n;
+  return data;
+}
+
+const char *fixture(const char *name)
+{
+  static char path[1024];
+  snprintf(path, sizeof path, "%s/%s", CASEAUDIT_FIXTURES, name);
+  return path;
+}

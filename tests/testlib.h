@@ -1,0 +1,55 @@
+/* Helpers shared by the test programs: throwaway databases, an in-process daemon, and an HTTP client. */
+#ifndef CASEAUDIT_TESTLIB_H
+#define CASEAUDIT_TESTLIB_H
+
+#include <check.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Base conninfo of the throwaway cluster, from $CASEAUDIT_TEST_PG (set by scripts/test). A missing variable
+ * fails the test: database tests never skip. */
+const char *testdb_base(void);
+
+/* Creates a fresh database "ct_<prefix>_<pid>_<n>" (dropping any old one), migrates it when asked, and returns
+ * its conninfo in a static buffer that the next call overwrites. */
+const char *testdb_create(const char *prefix, bool migrate);
+
+/* Runs SQL (no parameters: test-only fixed text) on conninfo; fails the test on error. */
+void testdb_exec(const char *conninfo, const char *sql);
+/* Runs a one-value query and returns the value (malloc'd) or NULL for SQL NULL. */
+char *testdb_value(const char *conninfo, const char *sql);
+
+/* Creates a token directly through the library and returns it (static buffer per call slot 0..7). */
+const char *testdb_token(const char *conninfo, const char *name, const char *role, const char *agencies_pg);
+
+/* An in-process caseauditd on 127.0.0.1 and a free port, against conninfo. Extra "key=value" settings may follow
+ * (NULL-terminated). Returns the base URL "http://127.0.0.1:PORT". */
+const char *testd_start(const char *conninfo, ...);
+void testd_stop(void);
+
+struct http_reply {
+  long status;
+  char *body;    /* NUL-terminated */
+  size_t len;
+  char *headers; /* raw header block */
+  json_t *json;  /* parsed body, or NULL when it is not JSON */
+};
+
+/* One request. headers: NULL-terminated list of "Name: value"; body may be NULL. */
+void http_do(struct http_reply *out, const char *method, const char *url, const char *const *headers,
+             const char *body, size_t body_len);
+/* The value of a response header (case-insensitive name) in a static buffer, or NULL. */
+const char *http_header(const struct http_reply *r, const char *name);
+void http_reply_free(struct http_reply *r);
+
+/* Asserts r is an error body with this code; returns its details array. */
+json_t *assert_error(const struct http_reply *r, long status, const char *code);
+
+/* Reads a whole file (fixtures); fails the test when it cannot. */
+char *read_file(const char *path, size_t *len);
+
+/* Path of a fixture under tests/fixtures. */
+const char *fixture(const char *name);
+
+#endif
