@@ -1,5 +1,7 @@
 /* caseaudit: the operators' command line (schema migrations, tokens; later import, audit, reports). */
+#include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +9,11 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "db_calendar.h"
 #include "db_tokens.h"
+#include "ingest.h"
+#include "ndjson.h"
+#include "rules.h"
 #include "log.h"
 
 static const char usage[] =
@@ -20,13 +26,19 @@ static const char usage[] =
   "                                           ROLE: ingest, reviewer, supervisor, admin\n"
   "  token list                               list tokens (never their secrets)\n"
   "  token revoke NAME                        revoke a token; effective on its next request\n"
+  "  calendar load FILE --year Y --notice-title T [--notice-no N] [--published-on DATE] [--source-url URL]\n"
+  "                                           load (or replace) one year of the working-day calendar from a CSV\n"
+  "                                           (date,kind,name) as published by the State Council General Office\n"
+  "  rules check [DIR]                        validate a rule pack (default: rules_dir) without loading it\n"
+  "  import FILE|-                            load NDJSON case records (one per line) through the same validation\n"
+  "                                           and storage as the API; failures are listed per line\n"
   "\n"
   "Global options (before COMMAND):\n"
   "  --config FILE   settings file (default " CASEAUDIT_DEFAULT_CONFIG "; built-in defaults without it)\n"
   "  --db CONNINFO   libpq connection string; overrides the file and $CASEAUDIT_DB\n"
   "  --help, --version\n"
   "\n"
-  "Exit status: 0 done, 1 failed, 2 bad usage.\n";
+  "Exit status: 0 done, 1 failed (for import: any line rejected), 2 bad usage.\n";
 
 struct cli {
   struct config *cfg;
@@ -94,7 +106,7 @@ static int token_create(struct cli *c, int argc, char **argv)
   const char *role = NULL, *name = NULL;
   char agencies[8192] = "{";
   int opt;
-  optind = 1;
+  optind = 0; /* 0, not 1: re-initialises GNU getopt, which main() left in "+" (stop at the first word) mode */
   opterr = 0;
   while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     switch (opt) {
@@ -179,12 +191,238 @@ static int cmd_token(struct cli *c, int argc, char **argv)
   return bad_usage("token: unknown subcommand '%s' (create, list, revoke)", sub);
 }
 
+/* Loads the rule pack of rules_dir (and registers it when asked); prints every problem and returns NULL. */
+static struct rule_pack *load_pack(struct cli *c, bool register_it)
+{
+  char problems[16384];
+  struct rule_pack *p = rules_load(c->cfg->rules_dir, problems, sizeof problems);
+  if (p == NULL) {
+    fprintf(stderr, "caseaudit: the rule pack in %s is invalid:\n%s", c->cfg->rules_dir, problems);
+    return NULL;
+  }
+  if (register_it && rules_register(c->db, p, problems, sizeof problems) != DB_OK) {
+    fprintf(stderr, "caseaudit: the rule pack in %s cannot be used: %s\n", c->cfg->rules_dir, problems);
+    rules_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+static int cmd_rules(struct cli *c, int argc, char **argv)
+{
+  if (argc < 2 || strcmp(argv[1], "check") != 0)
+    return bad_usage("rules takes one subcommand: check [DIR]%s", "");
+  if (argc > 3)
+    return bad_usage("rules check takes at most one DIR, got '%s'", argv[3]);
+  if (argc == 3) {
+    char err[256];
+    if (config_set(c->cfg, "rules_dir", argv[2], err, sizeof err) != 0)
+      return bad_usage("%s", err);
+  }
+  struct rule_pack *p = load_pack(c, false);
+  if (p == NULL)
+    return 1;
+  printf("%s: rule pack %s is valid: %zu rules (id %s)\n", c->cfg->rules_dir, p->version, p->nrules, p->id);
+  rules_free(p);
+  return 0;
+}
+
+struct import_state {
+  struct ingest *g;
+  struct db_conn *db;
+  size_t created, updated, unchanged, rejected;
+};
+
+static void import_outcome(void *arg, const struct ingest_outcome *o)
+{
+  struct import_state *st = arg;
+  switch (o->status) {
+  case ING_CREATED: st->created++; return;
+  case ING_UPDATED: st->updated++; return;
+  case ING_UNCHANGED: st->unchanged++; return;
+  case ING_REJECTED: break;
+  }
+  st->rejected++;
+  const json_t *err = json_object_get(o->error, "error");
+  printf("line %zu: %s: %s\n", o->line, json_string_value(json_object_get(err, "code")),
+         json_string_value(json_object_get(err, "message")));
+  size_t i;
+  json_t *d;
+  if (strcmp(json_string_value(json_object_get(err, "code")), "invalid_json") == 0)
+    return; /* its one detail repeats the message */
+  json_array_foreach(json_object_get(err, "details"), i, d)
+    printf("line %zu:   %s: %s\n", o->line, json_string_value(json_object_get(d, "path")),
+           json_string_value(json_object_get(d, "message")));
+}
+
+static int import_line(void *arg, size_t line_no, const char *data, size_t len)
+{
+  struct import_state *st = arg;
+  if (ingest_add(st->g, line_no, data, len) != 0)
+    return -1;
+  if (ingest_full(st->g) && ingest_flush(st->g, st->db, DB_OK) == DB_UNAVAILABLE)
+    return -1;
+  return 0;
+}
+
+static int import_overlong(void *arg, size_t line_no, size_t len)
+{
+  struct import_state *st = arg;
+  st->rejected++;
+  printf("line %zu: body_too_large: the line is %zu bytes long; the limit is bulk_line_max_bytes\n", line_no, len);
+  return 0;
+}
+
+static int cmd_import(struct cli *c, int argc, char **argv)
+{
+  if (argc != 2)
+    return bad_usage("import takes one FILE (or - for standard input)%s", "");
+  FILE *in = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "rb");
+  if (in == NULL) {
+    fprintf(stderr, "caseaudit: cannot open %s: %s\n", argv[1], strerror(errno));
+    return 1;
+  }
+  int rc = 1;
+  struct rule_pack *pack = NULL;
+  struct import_state st = {0};
+  struct ndjson nd;
+  ndjson_init(&nd, (size_t)c->cfg->bulk_line_max_bytes, import_line, import_overlong, &st);
+  if (connect_db(c) != 0)
+    goto out;
+  st.db = c->db;
+  if ((pack = load_pack(c, true)) == NULL)
+    goto out;
+  st.g = ingest_new(NULL, pack->id, (size_t)c->cfg->bulk_batch_size, 4u << 20, import_outcome, &st);
+  if (st.g == NULL)
+    goto out;
+  char chunk[65536];
+  size_t n;
+  bool failed = false;
+  while (!failed && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
+    failed = ndjson_feed(&nd, chunk, n) != 0;
+  if (!failed)
+    failed = ndjson_finish(&nd) != 0 || ingest_flush(st.g, st.db, DB_OK) == DB_UNAVAILABLE;
+  if (ferror(in)) {
+    fprintf(stderr, "caseaudit: reading %s failed\n", argv[1]);
+    failed = true;
+  }
+  printf("%s: %zu created, %zu updated, %zu unchanged, %zu rejected%s\n", argv[1], st.created, st.updated,
+         st.unchanged, st.rejected, failed ? "; stopped early: the database became unavailable" : "");
+  rc = (failed || st.rejected > 0) ? 1 : 0;
+out:
+  ndjson_free(&nd);
+  ingest_free(st.g);
+  rules_free(pack);
+  if (in != stdin)
+    fclose(in);
+  return rc;
+}
+
+/* Reads a holiday CSV (header "date,kind,name", one row per date, no quoting) into [{"date","kind","name"}]. */
+static json_t *read_calendar_csv(const char *path, char *err, size_t errlen)
+{
+  FILE *f = fopen(path, "r");
+  if (f == NULL) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  json_t *rows = json_array();
+  char line[1024];
+  int no = 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    no++;
+    size_t n = strlen(line);
+    if (n > 0 && line[n - 1] != '\n' && !feof(f)) {
+      snprintf(err, errlen, "%s line %d: longer than %zu bytes", path, no, sizeof line - 2);
+      goto fail;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+      line[--n] = '\0';
+    if (no == 1) {
+      if (strcmp(line, "date,kind,name") != 0 && strcmp(line, "\xEF\xBB\xBF" "date,kind,name") != 0) {
+        snprintf(err, errlen, "%s line 1: the header must be 'date,kind,name'", path);
+        goto fail;
+      }
+      continue;
+    }
+    if (n == 0)
+      continue;
+    char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+    if (c1 == NULL || c2 == NULL || strchr(c2 + 1, ',') != NULL) {
+      snprintf(err, errlen, "%s line %d: expected three fields date,kind,name", path, no);
+      goto fail;
+    }
+    *c1 = *c2 = '\0';
+    json_array_append_new(rows, json_pack("{s:s, s:s, s:s}", "date", line, "kind", c1 + 1, "name", c2 + 1));
+  }
+  fclose(f);
+  return rows;
+fail:
+  fclose(f);
+  json_decref(rows);
+  return NULL;
+}
+
+static int cmd_calendar(struct cli *c, int argc, char **argv)
+{
+  if (argc < 2 || strcmp(argv[1], "load") != 0)
+    return bad_usage("calendar takes one subcommand: load FILE --year Y --notice-title T ...%s", "");
+  static const struct option longopts[] = {{"year", required_argument, NULL, 'y'},
+                                           {"notice-title", required_argument, NULL, 't'},
+                                           {"notice-no", required_argument, NULL, 'n'},
+                                           {"published-on", required_argument, NULL, 'p'},
+                                           {"source-url", required_argument, NULL, 'u'},
+                                           {NULL, 0, NULL, 0}};
+  const char *year = NULL, *title = NULL, *notice_no = NULL, *published = NULL, *url = NULL;
+  int opt;
+  optind = 0; /* 0, not 1: re-initialises GNU getopt, which main() left in "+" (stop at the first word) mode */
+  opterr = 0;
+  argc--;
+  argv++;
+  while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    switch (opt) {
+    case 'y': year = optarg; break;
+    case 't': title = optarg; break;
+    case 'n': notice_no = optarg; break;
+    case 'p': published = optarg; break;
+    case 'u': url = optarg; break;
+    default: return bad_usage("calendar load: unknown or incomplete flag '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind != argc - 1)
+    return bad_usage("calendar load takes exactly one FILE%s", "");
+  if (year == NULL || title == NULL)
+    return bad_usage("calendar load needs --year and --notice-title (the State Council notice it comes from)%s", "");
+  char err[1024];
+  json_t *rows = read_calendar_csv(argv[optind], err, sizeof err);
+  if (rows == NULL) {
+    fprintf(stderr, "caseaudit: %s\n", err);
+    return 1;
+  }
+  char *text = json_dumps(rows, JSON_COMPACT);
+  json_decref(rows);
+  int rc = 1, stored = 0;
+  if (text != NULL && connect_db(c) == 0) {
+    if (db_calendar_load(c->db, year, title, notice_no, published, url, text, &stored, err, sizeof err) == DB_OK) {
+      printf("calendar %s: %d rows loaded (%s)\n", year, stored, title);
+      rc = 0;
+    } else {
+      fprintf(stderr, "caseaudit: calendar load refused, nothing changed: %s\n", err);
+    }
+  }
+  free(text);
+  return rc;
+}
+
 static const struct command {
   const char *name;
   int (*run)(struct cli *c, int argc, char **argv);
 } commands[] = {
   {"migrate", cmd_migrate},
   {"token", cmd_token},
+  {"import", cmd_import},
+  {"rules", cmd_rules},
+  {"calendar", cmd_calendar},
 };
 
 int main(int argc, char **argv)

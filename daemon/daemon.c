@@ -7,6 +7,35 @@
 #include "app.h"
 #include "db.h"
 #include "log.h"
+#include "rules.h"
+
+int daemon_load_rules(const struct config *cfg, char *err, size_t errlen)
+{
+  char problems[8192];
+  struct rule_pack *p = rules_load(cfg->rules_dir, problems, sizeof problems);
+  if (p == NULL) {
+    snprintf(err, errlen, "the rule pack in %s is invalid:\n%s", cfg->rules_dir, problems);
+    return -1;
+  }
+  char cerr[512];
+  struct db_conn *c = db_connect(cfg->db, "caseauditd", cfg->timezone, cfg->db_connect_timeout_s,
+                                 cfg->db_statement_timeout_ms, cerr, sizeof cerr);
+  if (c == NULL) {
+    snprintf(err, errlen, "cannot connect to the database to register the rule pack: %s", cerr);
+    rules_free(p);
+    return -1;
+  }
+  enum db_status st = rules_register(c, p, problems, sizeof problems);
+  db_close(c);
+  if (st != DB_OK) {
+    snprintf(err, errlen, "the rule pack in %s cannot be used: %s", cfg->rules_dir, problems);
+    rules_free(p);
+    return -1;
+  }
+  log_info("rule pack %s (%zu rules, id %.12s) loaded from %s", p->version, p->nrules, p->id, cfg->rules_dir);
+  rules_swap(p);
+  return 0;
+}
 
 struct http_server *daemon_start(struct config *cfg, char *err, size_t errlen)
 {
@@ -34,6 +63,8 @@ struct http_server *daemon_start(struct config *cfg, char *err, size_t errlen)
   }
   if (have > need)
     log_warn("the database schema (version %d) is newer than this build (%d)", have, need);
+  if (daemon_load_rules(cfg, err, errlen) != 0)
+    goto fail;
 
   if (db_pool_init(cfg->db, (int)cfg->db_pool_size, cfg->timezone, cfg->db_connect_timeout_s,
                    cfg->db_statement_timeout_ms) != 0) {
@@ -47,6 +78,7 @@ struct http_server *daemon_start(struct config *cfg, char *err, size_t errlen)
   }
   return s;
 fail:
+  rules_shutdown();
   app_shutdown();
   return NULL;
 }
@@ -80,5 +112,6 @@ void daemon_stop(struct http_server *s, bool (*wait_abort)(long ms))
   }
   http_stop(s);
   db_pool_shutdown();
+  rules_shutdown();
   app_shutdown();
 }

@@ -11,6 +11,10 @@
  * `caseaudit migrate`), starts the HTTP server. Returns NULL with the reason in err. */
 struct http_server *daemon_start(struct config *cfg, char *err, size_t errlen);
 
+/* Loads the rule pack of cfg->rules_dir, registers it in the database and makes it current. On error returns -1
+ * with every problem in err; the current pack stays. */
+int daemon_load_rules(const struct config *cfg, char *err, size_t errlen);
+
 /* Stops accepting, waits up to drain_timeout_s for requests in flight, then stops the server and frees every
  * module in reverse order. wait_abort(ms) pauses up to ms between checks and returns true to stop waiting at once
  * (caseauditd: a second SIGTERM); NULL just sleeps. */

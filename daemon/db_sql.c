@@ -19,4 +19,21 @@ const struct db_stmt db_statements[STMT__COUNT] = {
                        "FROM tokens ORDER BY name"},
   [STMT_TOKEN_REVOKE] = {"token_revoke",
                          "UPDATE tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id"},
+
+  /* Cases: storing runs the whole batch in SQL (sql/0004_ingest.sql); reading builds the JSON in SQL. */
+  [STMT_CASES_STORE] = {"cases_store",
+                        "SELECT ord, case_id, status, version, stored_version, error "
+                        "FROM ca_store_batch($1::jsonb, $2)"},
+  [STMT_CASE_GET] = {"case_get", "SELECT ca_case_json(id, true)::text, agency_code FROM cases WHERE id = $1::uuid"},
+  [STMT_CASE_SUMMARY] = {"case_summary",
+                         "SELECT ca_case_json(id, false)::text, agency_code FROM cases WHERE id = $1::uuid"},
+
+  /* Rule packs (sql/0004_rules.sql). */
+  [STMT_PACK_REGISTER] = {"pack_register", "SELECT ca_pack_register($1, $2, $3::jsonb)"},
+  [STMT_RULE_FUNCTION_EXISTS] = {"rule_function_exists",
+                                 "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = $1)"},
+
+  /* The working-day calendar (sql/0003_calendar.sql). */
+  [STMT_CALENDAR_LOAD] = {"calendar_load",
+                          "SELECT ca_calendar_load_year($1::int, $2::text, $3::text, $4::date, $5::text, $6::jsonb)"},
 };

@@ -25,6 +25,7 @@
 #include "metrics.h"
 
 #define MAX_PARAMS 4
+#define DISCARD_MAX ((size_t)64 << 20)
 
 struct request {
   struct MHD_Connection *conn;
@@ -45,7 +46,7 @@ struct request {
   struct MHD_Response *resp;
   unsigned status;
   bool queued; /* the response went to libmicrohttpd */
-  bool first_call_done;
+  size_t discarded; /* body bytes dropped after a refusal */
   size_t bytes_out;
   struct timespec started;
 };
@@ -434,22 +435,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   if (*upload_data_size > 0) {
     size_t n = *upload_data_size;
     *upload_data_size = 0;
-    if (r->queued || r->resp != NULL)
-      return MHD_YES; /* refused already: discard */
+    /* libmicrohttpd 0.9.75 cannot queue a response while a body is arriving: a refusal decided mid-body waits
+     * for the end of the body, which is read and dropped, up to DISCARD_MAX bytes; past that the connection is
+     * closed without a reply. */
+    if (r->queued || r->resp != NULL) {
+      r->discarded += n;
+      return r->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+    }
     if (r->route->body == BODY_STREAM) {
-      if (r->route->chunk(r, upload_data, n) != 0)
-        return queue(r);
+      r->route->chunk(r, upload_data, n);
       return MHD_YES;
     }
     const struct config *cfg = app_config();
     if (r->body.len + n > (size_t)cfg->body_max_bytes) {
       reply_error(r, ERR_BODY_TOO_LARGE, "the body is larger than the limit of %ld bytes", cfg->body_max_bytes);
-      return queue(r);
+      buf_free(&r->body);
+      return MHD_YES;
     }
-    if (buf_append(&r->body, upload_data, n) != 0) {
+    if (buf_append(&r->body, upload_data, n) != 0)
       reply_error(r, ERR_INTERNAL, "out of memory");
-      return queue(r);
-    }
     return MHD_YES;
   }
 

@@ -4,6 +4,7 @@
 #include "app.h"
 #include "buf.h"
 #include "metrics.h"
+#include "rules.h"
 
 static const char *const no_params[] = {NULL};
 
@@ -38,14 +39,18 @@ void handle_readyz(struct request *r)
                                                 "'caseaudit migrate'"));
     db_pool_release(c);
   }
+  const struct rule_pack *pack = rules_current();
+  if (pack == NULL)
+    json_array_append_new(problems, json_pack("{s:s, s:s}", "path", "rules", "message", "no rule pack is loaded"));
   if (json_array_size(problems) > 0) {
     reply_error_details(r, ERR_NOT_READY, problems, "not ready: %s",
                         json_string_value(json_object_get(json_array_get(problems, 0), "message")));
     return;
   }
   json_decref(problems);
-  reply_json(r, 200, json_pack("{s:s, s:{s:i, s:i}}", "status", "ready", "schema", "version", have, "required",
-                               need));
+  reply_json(r, 200, json_pack("{s:s, s:{s:i, s:i}, s:{s:s, s:s, s:I}}", "status", "ready", "schema", "version",
+                               have, "required", need, "rules", "version", pack->version, "id", pack->id, "count",
+                               (json_int_t)pack->nrules));
 }
 
 bool metrics_are_public(void) { return app_config()->metrics_public; }

@@ -53,6 +53,8 @@ static void reload(const struct options *o)
   log_set_level((enum log_level)log_level_parse(c->log_level));
   app_config_swap(c);
   log_info("settings reloaded");
+  if (daemon_load_rules(c, err, sizeof err) != 0)
+    log_error("rule pack reload failed, keeping the current pack: %s", err);
 }
 
 int main(int argc, char **argv)

@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "testlib.h"
 
 static double now_ms(void)
@@ -79,12 +81,93 @@ START_TEST(readyz_follows_the_database)
 }
 END_TEST
 
+struct producer {
+  long next, total, stop_after;
+  bool stopped;
+};
+
+static size_t produce(void *arg, char *buf, size_t cap)
+{
+  struct producer *p = arg;
+  if (p->next > p->total)
+    return 0;
+  if (p->next == p->stop_after && !p->stopped) {
+    usleep(300 * 1000); /* let the server commit what it has read */
+    pg_ctl("stop");
+    p->stopped = true;
+  }
+  const char *line = small_case("FAULT", p->next);
+  size_t n = strlen(line);
+  ck_assert_uint_le(n, cap);
+  memcpy(buf, line, n);
+  p->next++;
+  return n;
+}
+
+START_TEST(postgres_stopped_mid_bulk_loses_no_accepted_line)
+{
+  char conninfo[1024];
+  snprintf(conninfo, sizeof conninfo, "%s", testdb_create("midbulk", true));
+  const char *token = testdb_token(conninfo, "ing", "ingest", NULL);
+  const char *base = testd_start(conninfo, "bulk_batch_size=25", NULL);
+  char url[256], auth[256];
+  snprintf(url, sizeof url, "%s/api/v1/cases/bulk?results=all", base);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+  const char *headers[] = {auth, "Content-Type: application/x-ndjson", NULL};
+  struct producer p = {.next = 1, .total = 400, .stop_after = 200};
+  struct http_reply r;
+  http_stream(&r, url, headers, produce, &p);
+  ck_assert_msg(r.status == 200, "status %ld: %.300s", r.status, r.body);
+  long accepted = (long)json_integer_value(json_object_get(r.json, "accepted"));
+  long rejected = (long)json_integer_value(json_object_get(r.json, "rejected"));
+  ck_assert_int_eq(accepted + rejected, 400);
+  ck_assert_msg(accepted > 0 && rejected > 0, "accepted %ld, rejected %ld", accepted, rejected);
+  pg_ctl("start");
+
+  /* every line reported accepted is stored; every refusal says the database was unavailable */
+  char *ids = malloc(64 * 400 + 64);
+  strcpy(ids, "SELECT count(*) FROM cases WHERE case_no IN ('-'");
+  size_t i;
+  json_t *e;
+  json_array_foreach(json_object_get(r.json, "results"), i, e)
+  {
+    const char *status = json_string_value(json_object_get(e, "status"));
+    if (strcmp(status, "created") == 0)
+      sprintf(ids + strlen(ids), ",'C%lld'", (long long)json_integer_value(json_object_get(e, "line")));
+    else
+      ck_assert_str_eq(json_string_value(json_object_get(json_object_get(e, "error"), "code")),
+                       "database_unavailable");
+  }
+  strcat(ids, ")");
+  char *stored = NULL;
+  for (int tries = 0; tries < 50 && stored == NULL; tries++) {
+    usleep(100 * 1000);
+    char admin[1100];
+    snprintf(admin, sizeof admin, "%s connect_timeout=2", conninfo);
+    PGconn *pg = PQconnectdb(admin);
+    if (PQstatus(pg) == CONNECTION_OK) {
+      PQfinish(pg);
+      stored = testdb_value(conninfo, ids);
+    } else {
+      PQfinish(pg);
+    }
+  }
+  ck_assert_ptr_nonnull(stored);
+  ck_assert_int_eq(atol(stored), accepted);
+  free(stored);
+  free(ids);
+  http_reply_free(&r);
+  testd_stop();
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("http_dbrestart");
   TCase *tc = tcase_create("restart");
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, readyz_follows_the_database);
+  tcase_add_test(tc, postgres_stopped_mid_bulk_loses_no_accepted_line);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_ENV);

@@ -101,6 +101,7 @@ const char *testd_start(const char *conninfo, ...)
   struct config *cfg = config_new();
   ck_assert_int_eq(config_set(cfg, "db", conninfo, err, sizeof err), 0);
   ck_assert_int_eq(config_set(cfg, "listen", "127.0.0.1:0", err, sizeof err), 0);
+  ck_assert_int_eq(config_set(cfg, "rules_dir", CASEAUDIT_SOURCE_ROOT "/rules", err, sizeof err), 0);
   ck_assert_int_eq(config_set(cfg, "log_level", getenv("CASEAUDIT_TEST_LOG") ? "debug" : "error", err, sizeof err), 0);
   va_list ap;
   va_start(ap, conninfo);
@@ -172,6 +173,64 @@ void http_do(struct http_reply *out, const char *method, const char *url, const 
   out->len = strlen(out->body);
   json_error_t jerr;
   out->json = json_loads(out->body, 0, &jerr);
+}
+
+struct stream_src {
+  size_t (*produce)(void *arg, char *buf, size_t cap);
+  void *arg;
+};
+
+static size_t stream_read(char *buf, size_t size, size_t nitems, void *arg)
+{
+  struct stream_src *src = arg;
+  return src->produce(src->arg, buf, size * nitems);
+}
+
+void http_stream(struct http_reply *out, const char *url, const char *const *headers,
+                 size_t (*produce)(void *arg, char *buf, size_t cap), void *arg)
+{
+  memset(out, 0, sizeof *out);
+  struct stream_src src = {produce, arg};
+  CURL *curl = curl_easy_init();
+  struct curl_slist *hl = NULL;
+  for (const char *const *h = headers; h && *h; h++)
+    hl = curl_slist_append(hl, *h);
+  hl = curl_slist_append(hl, "Transfer-Encoding: chunked");
+  hl = curl_slist_append(hl, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_URL, url);
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, stream_read);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &src);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out->body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out->headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_OK)
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+  else
+    out->status = -1;
+  curl_slist_free_all(hl);
+  curl_easy_cleanup(curl);
+  if (out->body == NULL)
+    out->body = strdup("");
+  out->len = strlen(out->body);
+  json_error_t jerr;
+  out->json = json_loads(out->body, 0, &jerr);
+}
+
+const char *small_case(const char *agency, long no)
+{
+  static _Thread_local char line[512];
+  snprintf(line, sizeof line,
+           "{\"agency\":{\"code\":\"%s\",\"name\":\"n\"},\"case_no\":\"C%ld\",\"category\":\"other\","
+           "\"source\":{\"system\":\"s\",\"version\":1,\"updated_at\":\"2022-01-01T00:00:00+08:00\"},"
+           "\"party\":{\"name\":\"p\"},\"officers\":[]}\n",
+           agency, no);
+  return line;
 }
 
 const char *http_header(const struct http_reply *r, const char *name)

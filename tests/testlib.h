@@ -39,6 +39,13 @@ struct http_reply {
 /* One request. headers: NULL-terminated list of "Name: value"; body may be NULL. */
 void http_do(struct http_reply *out, const char *method, const char *url, const char *const *headers,
              const char *body, size_t body_len);
+/* A POST whose chunked body comes from produce(arg, buf, cap), called until it returns 0. */
+void http_stream(struct http_reply *out, const char *url, const char *const *headers,
+                 size_t (*produce)(void *arg, char *buf, size_t cap), void *arg);
+
+/* A minimal valid case record line (with "\n") for agency `agency` and case number `no`. */
+const char *small_case(const char *agency, long no);
+
 /* The value of a response header (case-insensitive name) in a static buffer, or NULL. */
 const char *http_header(const struct http_reply *r, const char *name);
 void http_reply_free(struct http_reply *r);

@@ -1,0 +1,315 @@
+/* /api/v1/cases: parse → validate → store (with the rules, in one transaction) → reply. The work is in ingest.c;
+ * this file maps it onto HTTP. */
+#include "http_cases.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "db_cases.h"
+#include "ingest.h"
+#include "log.h"
+#include "metrics.h"
+#include "ndjson.h"
+#include "privacy.h"
+#include "rules.h"
+
+static const char *const no_params[] = {NULL};
+
+/* ---- POST /api/v1/cases ---- */
+
+struct single {
+  bool done;
+  enum ingest_status status;
+  char case_id[37];
+  json_t *error;
+  unsigned http_status;
+};
+
+static void single_outcome(void *arg, const struct ingest_outcome *o)
+{
+  struct single *s = arg;
+  s->done = true;
+  s->status = o->status;
+  snprintf(s->case_id, sizeof s->case_id, "%s", o->case_id);
+  if (o->error != NULL) {
+    s->error = json_deep_copy(o->error);
+    s->http_status = o->http_status;
+  }
+}
+
+void handle_case_post(struct request *r)
+{
+  if (req_only_params(r, no_params) != 0)
+    return;
+  size_t len;
+  const char *body = req_body(r, &len);
+  struct single s = {0};
+  const struct rule_pack *pack = rules_current();
+  struct ingest *g = ingest_new(req_principal(r), pack ? pack->id : NULL, 1, (size_t)-1, single_outcome, &s);
+  if (g == NULL || ingest_add(g, 1, body, len) != 0) {
+    reply_error(r, ERR_INTERNAL, "out of memory");
+    goto out;
+  }
+  if (!s.done) {
+    struct db_conn *c = req_db(r);
+    if (c == NULL)
+      goto out; /* replied 503 */
+    ingest_flush(g, c, DB_OK);
+  }
+  if (s.status == ING_REJECTED) {
+    reply_json(r, s.http_status, s.error);
+    s.error = NULL;
+    if (s.http_status == 503)
+      reply_header(r, "Retry-After", "1");
+    goto out;
+  }
+  if (s.status != ING_UNCHANGED)
+    metrics_cases_ingested(1);
+  json_t *summary = NULL;
+  enum db_status st = db_case_summary(req_db(r), s.case_id, &summary);
+  if (st != DB_OK) {
+    reply_db_error(r, st);
+    goto out;
+  }
+  if (s.status == ING_UNCHANGED)
+    json_object_set_new(summary, "unchanged", json_true());
+  json_object_set_new(summary, "status", json_string(ingest_status_name(s.status)));
+  reply_json(r, s.status == ING_CREATED ? 201 : 200, summary);
+out:
+  json_decref(s.error);
+  ingest_free(g);
+}
+
+/* ---- POST /api/v1/cases/bulk ---- */
+
+#define BULK_MAX_RESULTS 10000
+#define BULK_BATCH_BYTES (4u << 20)
+
+enum results_mode { RESULTS_ERRORS, RESULTS_ALL, RESULTS_NONE };
+
+struct bulk {
+  struct request *r;
+  struct ndjson nd;
+  struct ingest *g;
+  enum results_mode mode;
+  size_t accepted, unchanged, rejected;
+  json_t *results;
+  bool truncated;
+};
+
+static void bulk_free(void *arg)
+{
+  struct bulk *b = arg;
+  ndjson_free(&b->nd);
+  ingest_free(b->g);
+  json_decref(b->results);
+  free(b);
+}
+
+static void bulk_outcome(void *arg, const struct ingest_outcome *o)
+{
+  struct bulk *b = arg;
+  if (o->status == ING_CREATED || o->status == ING_UPDATED)
+    b->accepted++;
+  else if (o->status == ING_UNCHANGED)
+    b->unchanged++;
+  else
+    b->rejected++;
+  bool listed = b->mode == RESULTS_ALL || (b->mode == RESULTS_ERRORS && o->status == ING_REJECTED);
+  if (!listed)
+    return;
+  if (json_array_size(b->results) >= BULK_MAX_RESULTS) {
+    b->truncated = true;
+    return;
+  }
+  json_t *entry = json_pack("{s:I, s:s}", "line", (json_int_t)o->line, "status", ingest_status_name(o->status));
+  if (o->case_id[0] != '\0')
+    json_object_set_new(entry, "id", json_string(o->case_id));
+  if (o->error != NULL)
+    json_object_set(entry, "error", json_object_get(o->error, "error"));
+  json_array_append_new(b->results, entry);
+}
+
+/* Each batch takes a pool connection only for its own transaction: a slow upload never pins one. */
+static int bulk_flush(struct bulk *b)
+{
+  enum db_status why = DB_OK;
+  struct db_conn *c = db_pool_acquire(app_config()->db_acquire_timeout_ms, &why);
+  size_t before = b->accepted;
+  ingest_flush(b->g, c, why == DB_RETRY ? DB_UNAVAILABLE : why);
+  db_pool_release(c);
+  metrics_cases_ingested((unsigned)(b->accepted - before));
+  return 0;
+}
+
+static int bulk_line(void *arg, size_t line_no, const char *data, size_t len)
+{
+  struct bulk *b = arg;
+  if (ingest_add(b->g, line_no, data, len) != 0)
+    return -1;
+  if (ingest_full(b->g))
+    return bulk_flush(b);
+  return 0;
+}
+
+static int bulk_overlong(void *arg, size_t line_no, size_t len)
+{
+  struct bulk *b = arg;
+  char msg[200];
+  snprintf(msg, sizeof msg, "line %zu is %zu bytes long; the limit is %ld (bulk_line_max_bytes)", line_no, len,
+           app_config()->bulk_line_max_bytes);
+  json_t *body = err_body(ERR_BODY_TOO_LARGE, msg, NULL);
+  struct ingest_outcome o = {.line = line_no, .status = ING_REJECTED, .case_id = "", .error = body};
+  bulk_outcome(b, &o);
+  json_decref(body);
+  return 0;
+}
+
+static struct bulk *bulk_begin(struct request *r)
+{
+  static const char *const params[] = {"results", NULL};
+  if (req_only_params(r, params) != 0)
+    return NULL;
+  enum results_mode mode = RESULTS_ERRORS;
+  const char *results = req_query(r, "results");
+  if (results != NULL) {
+    if (strcmp(results, "errors") == 0)
+      mode = RESULTS_ERRORS;
+    else if (strcmp(results, "all") == 0)
+      mode = RESULTS_ALL;
+    else if (strcmp(results, "none") == 0)
+      mode = RESULTS_NONE;
+    else {
+      reply_error_details(r, ERR_INVALID_PARAMETER,
+                          json_pack("[{s:s, s:s}]", "path", "results", "message", "must be errors, all or none"),
+                          "results must be errors, all or none");
+      return NULL;
+    }
+  }
+  struct bulk *b = calloc(1, sizeof *b);
+  if (b == NULL)
+    return NULL;
+  const struct config *cfg = app_config();
+  b->r = r;
+  b->mode = mode;
+  b->results = json_array();
+  const struct rule_pack *pack = rules_current();
+  b->g = ingest_new(req_principal(r), pack ? pack->id : NULL, (size_t)cfg->bulk_batch_size, BULK_BATCH_BYTES,
+                    bulk_outcome, b);
+  ndjson_init(&b->nd, (size_t)cfg->bulk_line_max_bytes, bulk_line, bulk_overlong, b);
+  if (b->g == NULL || b->results == NULL) {
+    bulk_free(b);
+    return NULL;
+  }
+  req_set_state(r, b, bulk_free);
+  return b;
+}
+
+int bulk_chunk(struct request *r, const char *data, size_t len)
+{
+  struct bulk *b = req_state(r);
+  if (b == NULL && (b = bulk_begin(r)) == NULL) {
+    if (!req_replied(r))
+      reply_error(r, ERR_INTERNAL, "out of memory");
+    return -1;
+  }
+  if (data == NULL)
+    return 0; /* end of body: handle_bulk_post finishes */
+  if (ndjson_feed(&b->nd, data, len) != 0) {
+    reply_error(r, ERR_INTERNAL, "out of memory");
+    return -1;
+  }
+  return 0;
+}
+
+static int by_line(const void *a, const void *b)
+{
+  json_int_t la = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+  json_int_t lb = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+  return (la > lb) - (la < lb);
+}
+
+/* Refused records are reported as they are read, stored ones after their batch commits: sort by line. */
+static void sort_results(json_t *results)
+{
+  size_t n = json_array_size(results);
+  json_t **items = malloc(n * sizeof *items);
+  if (items == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    items[i] = json_incref(json_array_get(results, i));
+  qsort(items, n, sizeof *items, by_line);
+  json_array_clear(results);
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(results, items[i]);
+  free(items);
+}
+
+void handle_bulk_post(struct request *r)
+{
+  struct bulk *b = req_state(r);
+  if (b == NULL)
+    return; /* bulk_chunk replied */
+  if (ndjson_finish(&b->nd) != 0) {
+    reply_error(r, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  bulk_flush(b);
+  sort_results(b->results);
+  json_t *reply = json_pack("{s:I, s:I, s:I, s:O}", "accepted", (json_int_t)b->accepted, "unchanged",
+                            (json_int_t)b->unchanged, "rejected", (json_int_t)b->rejected, "results", b->results);
+  if (b->truncated)
+    json_object_set_new(reply, "results_truncated", json_true());
+  reply_json(r, 200, reply);
+}
+
+/* ---- GET /api/v1/cases/{id} ---- */
+
+static bool is_uuid(const char *s)
+{
+  if (strlen(s) != 36)
+    return false;
+  for (int i = 0; i < 36; i++) {
+    char ch = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (ch != '-')
+        return false;
+    } else if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void handle_case_get(struct request *r)
+{
+  if (req_only_params(r, no_params) != 0)
+    return;
+  const char *id = req_param(r, 0);
+  if (!is_uuid(id)) {
+    reply_error(r, ERR_NOT_FOUND, "no case %s (case ids are UUIDs)", id);
+    return;
+  }
+  struct db_conn *c = req_db(r);
+  if (c == NULL)
+    return;
+  json_t *kase = NULL;
+  char *agency = NULL;
+  enum db_status st = db_case_get(c, id, &kase, &agency);
+  if (st == DB_NO_ROW) {
+    reply_error(r, ERR_NOT_FOUND, "no case %s", id);
+  } else if (st != DB_OK) {
+    reply_db_error(r, st);
+  } else if (!principal_may_agency(req_principal(r), agency)) {
+    /* Not 403: a reviewer of another agency learns nothing, not even that the case exists. */
+    reply_error(r, ERR_NOT_FOUND, "no case %s", id);
+  } else {
+    if (!may_see_personal(req_principal(r), agency))
+      mask_record(json_object_get(kase, "record"));
+    reply_json(r, 200, kase);
+    kase = NULL;
+  }
+  json_decref(kase);
+  free(agency);
+}

@@ -1,0 +1,347 @@
+/* Rule packs are data: this file reads and validates them; the checks themselves are SQL functions in sql/. */
+#include "rules.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_rules.h"
+
+static const char *const systems[] = {"publicity", "recording", "review", "documents", "archive", NULL};
+static const char *const severities[] = {"error", "warning", NULL};
+
+struct problems {
+  char *buf;
+  size_t len, cap;
+  int count;
+};
+
+static void problem(struct problems *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct problems *p, const char *fmt, ...)
+{
+  p->count++;
+  if (p->len + 1 >= p->cap)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(p->buf + p->len, p->cap - p->len, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  p->len += (size_t)n < p->cap - p->len ? (size_t)n : p->cap - p->len - 1;
+  if (p->len + 1 < p->cap) {
+    p->buf[p->len++] = '\n';
+    p->buf[p->len] = '\0';
+  }
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+  for (; s && *list; list++)
+    if (strcmp(s, *list) == 0)
+      return true;
+  return false;
+}
+
+static bool nonblank_string(const json_t *j) { return json_is_string(j) && json_string_length(j) > 0; }
+
+static bool is_rule_id(const char *id)
+{
+  return strlen(id) == 3 && id[0] >= 'A' && id[0] <= 'Z' && id[1] >= '0' && id[1] <= '9' && id[2] >= '0' &&
+         id[2] <= '9';
+}
+
+/* An override must name a parameter the rule has, with a value of the same JSON type. */
+static void check_overrides(struct problems *pr, const char *file, const char *id, const json_t *params,
+                            const json_t *overrides, const char *what)
+{
+  if (overrides == NULL)
+    return;
+  if (!json_is_object(overrides)) {
+    problem(pr, "%s: rule %s: %s must be an object", file, id, what);
+    return;
+  }
+  const char *name;
+  json_t *set;
+  json_object_foreach((json_t *)overrides, name, set)
+  {
+    if (!json_is_object(set)) {
+      problem(pr, "%s: rule %s: %s.%s must be an object of parameters", file, id, what, name);
+      continue;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(set, key, v)
+    {
+      json_t *def = json_object_get(params, key);
+      if (def == NULL)
+        problem(pr, "%s: rule %s: %s.%s sets '%s', which is not a parameter of the rule", file, id, what, name, key);
+      else if (json_typeof(def) != json_typeof(v) &&
+               !(json_is_number(def) && json_is_number(v)))
+        problem(pr, "%s: rule %s: %s.%s.%s has another type than the default", file, id, what, name, key);
+    }
+  }
+}
+
+static void check_text_pair(struct problems *pr, const char *file, const char *id, const json_t *rule,
+                            const char *key)
+{
+  json_t *t = json_object_get(rule, key);
+  if (!json_is_object(t) || !nonblank_string(json_object_get(t, "zh")) || !nonblank_string(json_object_get(t, "en")))
+    problem(pr, "%s: rule %s: '%s' needs non-empty 'zh' and 'en' texts", file, id, key);
+}
+
+static void check_rule(struct problems *pr, const char *file, const char *id, const json_t *rule)
+{
+  static const char *const known[] = {"id", "version", "system", "severity", "points", "veto", "time_dependent",
+                                      "title", "message", "checks", "basis", "params", "profiles", "agencies",
+                                      NULL};
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)rule, key, v) if (!in_list(key, known))
+    problem(pr, "%s: rule %s: unknown key '%s'", file, id, key);
+  json_int_t version = json_integer_value(json_object_get(rule, "version"));
+  if (!json_is_integer(json_object_get(rule, "version")) || version < 1)
+    problem(pr, "%s: rule %s: 'version' must be an integer >= 1", file, id);
+  if (!in_list(json_string_value(json_object_get(rule, "system")), systems))
+    problem(pr, "%s: rule %s: 'system' must be one of publicity, recording, review, documents, archive", file, id);
+  if (!in_list(json_string_value(json_object_get(rule, "severity")), severities))
+    problem(pr, "%s: rule %s: 'severity' must be error or warning", file, id);
+  json_t *points = json_object_get(rule, "points");
+  if (!json_is_integer(points) || json_integer_value(points) < 0 || json_integer_value(points) > 100)
+    problem(pr, "%s: rule %s: 'points' must be an integer 0..100", file, id);
+  if (!json_is_boolean(json_object_get(rule, "veto")))
+    problem(pr, "%s: rule %s: 'veto' must be true or false", file, id);
+  json_t *td = json_object_get(rule, "time_dependent");
+  if (td != NULL && !json_is_boolean(td))
+    problem(pr, "%s: rule %s: 'time_dependent' must be true or false", file, id);
+  check_text_pair(pr, file, id, rule, "title");
+  check_text_pair(pr, file, id, rule, "message");
+  if (!nonblank_string(json_object_get(rule, "checks")))
+    problem(pr, "%s: rule %s: 'checks' (what it checks) must be a non-empty string", file, id);
+  if (!nonblank_string(json_object_get(rule, "basis")))
+    problem(pr, "%s: rule %s: 'basis' (legal basis) must be a non-empty string", file, id);
+  json_t *params = json_object_get(rule, "params");
+  if (params != NULL && !json_is_object(params))
+    problem(pr, "%s: rule %s: 'params' must be an object", file, id);
+  check_overrides(pr, file, id, params, json_object_get(rule, "profiles"), "profiles");
+  check_overrides(pr, file, id, params, json_object_get(rule, "agencies"), "agencies");
+}
+
+static void check_pack_file(struct problems *pr, const char *file, json_t *pack)
+{
+  static const char *const known[] = {"version", "name", "grading", "retired", NULL};
+  const char *key;
+  json_t *v;
+  json_object_foreach(pack, key, v) if (!in_list(key, known)) problem(pr, "%s: unknown key '%s'", file, key);
+  if (!nonblank_string(json_object_get(pack, "version")))
+    problem(pr, "%s: 'version' must be a non-empty string", file);
+  json_t *g = json_object_get(pack, "grading");
+  json_t *ex = json_object_get(g, "excellent"), *ps = json_object_get(g, "pass");
+  if (!json_is_integer(ex) || !json_is_integer(ps) || json_integer_value(ps) < 0 ||
+      json_integer_value(ex) > 100 || json_integer_value(ps) > json_integer_value(ex))
+    problem(pr, "%s: 'grading' needs integers 0 <= pass <= excellent <= 100", file);
+  json_t *retired = json_object_get(pack, "retired");
+  if (retired != NULL && !json_is_array(retired))
+    problem(pr, "%s: 'retired' must be an array of rule ids", file);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+static int json_file(const struct dirent *d)
+{
+  size_t n = strlen(d->d_name);
+  return n > 5 && strcmp(d->d_name + n - 5, ".json") == 0 && d->d_name[0] != '.';
+}
+
+struct rule_pack *rules_load(const char *dir, char *err, size_t errlen)
+{
+  struct problems pr = {.buf = err, .cap = errlen};
+  err[0] = '\0';
+  struct dirent **names = NULL;
+  int nnames = 0;
+  json_t *rules = json_object(), *pack = NULL, *body = NULL;
+  struct rule_pack *p = NULL;
+  char path[4096];
+  json_error_t jerr;
+
+  snprintf(path, sizeof path, "%s/pack.json", dir);
+  pack = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+  if (!json_is_object(pack)) {
+    problem(&pr, "%s: %s (line %d)", path, pack ? "not a JSON object" : jerr.text, jerr.line);
+    goto out;
+  }
+  check_pack_file(&pr, path, pack);
+  nnames = scandir(dir, &names, json_file, by_name);
+  if (nnames < 0) {
+    nnames = 0;
+    problem(&pr, "%s: cannot read the folder", dir);
+    goto out;
+  }
+  for (int i = 0; i < nnames; i++) {
+    if (strcmp(names[i]->d_name, "pack.json") == 0)
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+    json_t *file = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *list = json_object_get(file, "rules");
+    if (!json_is_array(list) || json_object_size(file) != 1) {
+      problem(&pr, "%s: %s", path, file ? "must be {\"rules\": [...]}" : jerr.text);
+      json_decref(file);
+      continue;
+    }
+    size_t j;
+    json_t *rule;
+    json_array_foreach(list, j, rule)
+    {
+      const char *id = json_string_value(json_object_get(rule, "id"));
+      if (!json_is_object(rule) || id == NULL || !is_rule_id(id)) {
+        problem(&pr, "%s: rules[%zu]: 'id' must look like P01", path, j);
+        continue;
+      }
+      if (json_object_get(rules, id) != NULL) {
+        problem(&pr, "%s: rule %s is defined twice", path, id);
+        continue;
+      }
+      size_t k;
+      json_t *r;
+      json_array_foreach(json_object_get(pack, "retired"), k, r) if (json_is_string(r) &&
+                                                                        strcmp(json_string_value(r), id) == 0)
+        problem(&pr, "%s: rule %s: this id is retired and may not be used again", path, id);
+      check_rule(&pr, path, id, rule);
+      json_object_set(rules, id, rule);
+    }
+    json_decref(file);
+  }
+  if (json_object_size(rules) == 0 && pr.count == 0)
+    problem(&pr, "%s: the pack has no rules", dir);
+  if (pr.count > 0)
+    goto out;
+
+  body = json_pack("{s:O, s:O, s:O}", "version", json_object_get(pack, "version"), "grading",
+                   json_object_get(pack, "grading"), "rules", rules);
+  char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+  p = calloc(1, sizeof *p);
+  if (canonical == NULL || p == NULL || sodium_init() < 0) {
+    free(canonical);
+    free(p);
+    p = NULL;
+    problem(&pr, "out of memory");
+    goto out;
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, (const unsigned char *)canonical, strlen(canonical));
+  sodium_bin2hex(p->id, sizeof p->id, digest, sizeof digest);
+  free(canonical);
+  p->version = strdup(json_string_value(json_object_get(pack, "version")));
+  p->body = json_incref(body);
+  p->nrules = json_object_size(rules);
+out:
+  for (int i = 0; i < nnames; i++)
+    free(names[i]);
+  free(names);
+  json_decref(body);
+  json_decref(pack);
+  json_decref(rules);
+  return p;
+}
+
+void rules_free(struct rule_pack *p)
+{
+  if (p == NULL)
+    return;
+  free(p->version);
+  json_decref(p->body);
+  free(p);
+}
+
+enum db_status rules_register(struct db_conn *c, const struct rule_pack *p, char *err, size_t errlen)
+{
+  char *text = json_dumps(p->body, JSON_COMPACT | JSON_SORT_KEYS);
+  if (text == NULL)
+    return DB_HARD_ERROR;
+  enum db_status st = db_pack_register(c, p->id, p->version, text);
+  free(text);
+  if (st != DB_OK) {
+    snprintf(err, errlen, "storing the rule pack failed");
+    return st;
+  }
+  /* every rule needs its SQL function */
+  err[0] = '\0';
+  const char *id;
+  json_t *rule;
+  json_object_foreach(json_object_get(p->body, "rules"), id, rule)
+  {
+    bool exists = false;
+    st = db_rule_function_exists(c, id, &exists);
+    if (st != DB_OK)
+      return st;
+    if (!exists) {
+      size_t used = strlen(err);
+      snprintf(err + used, errlen - used, "%srule %s has no SQL implementation (function ca_rule_%c%c%c)",
+               used ? "; " : "", id, id[0] | 0x20, id[1], id[2]);
+    }
+  }
+  return err[0] ? DB_HARD_ERROR : DB_OK;
+}
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rule_pack *current;
+static struct rule_pack **retired;
+static size_t nretired;
+
+const struct rule_pack *rules_current(void)
+{
+  pthread_mutex_lock(&lock);
+  const struct rule_pack *p = current;
+  pthread_mutex_unlock(&lock);
+  return p;
+}
+
+void rules_swap(struct rule_pack *p)
+{
+  pthread_mutex_lock(&lock);
+  if (current != NULL) {
+    struct rule_pack **r = realloc(retired, (nretired + 1) * sizeof *r);
+    if (r != NULL) {
+      retired = r;
+      retired[nretired++] = current;
+    }
+  }
+  current = p;
+  pthread_mutex_unlock(&lock);
+}
+
+void rules_shutdown(void)
+{
+  pthread_mutex_lock(&lock);
+  rules_free(current);
+  current = NULL;
+  for (size_t i = 0; i < nretired; i++)
+    rules_free(retired[i]);
+  free(retired);
+  retired = NULL;
+  nretired = 0;
+  pthread_mutex_unlock(&lock);
+}
+
+json_t *rules_rule_json(const struct rule_pack *p, const char *id, const char *sector, const char *agency)
+{
+  json_t *rule = json_object_get(json_object_get(p->body, "rules"), id);
+  if (rule == NULL)
+    return NULL;
+  json_t *out = json_deep_copy(rule);
+  json_t *eff = json_deep_copy(json_object_get(rule, "params"));
+  if (eff == NULL)
+    eff = json_object();
+  if (sector != NULL)
+    json_object_update(eff, json_object_get(json_object_get(rule, "profiles"), sector));
+  if (agency != NULL)
+    json_object_update(eff, json_object_get(json_object_get(rule, "agencies"), agency));
+  json_object_set_new(out, "effective_params", eff);
+  json_object_set_new(out, "pack_version", json_string(p->version));
+  return out;
+}

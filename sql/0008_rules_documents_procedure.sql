@@ -1,0 +1,3 @@
+-- 0008_rules_documents_procedure.sql: in progress (placeholder until the rules are written).
+CREATE FUNCTION ca_collect_hits_documents_procedure(p_pack text, p_rules jsonb, p_ids uuid[], p_as_of date, p_only text[])
+    RETURNS void LANGUAGE plpgsql AS $$ BEGIN RETURN; END $$;
