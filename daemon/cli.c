@@ -5,15 +5,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "db_calendar.h"
+#include "db_audit.h"
+#include "db_review.h"
 #include "db_tokens.h"
 #include "ingest.h"
 #include "ndjson.h"
+#include "report.h"
 #include "rules.h"
+#include "validate.h"
 #include "log.h"
 
 static const char usage[] =
@@ -29,6 +35,15 @@ static const char usage[] =
   "  calendar load FILE --year Y --notice-title T [--notice-no N] [--published-on DATE] [--source-url URL]\n"
   "                                           load (or replace) one year of the working-day calendar from a CSV\n"
   "                                           (date,kind,name) as published by the State Council General Office\n"
+  "  audit [--agency CODE] [--as-of DATE] [--chunk N]\n"
+  "                                           the batch audit of every case (or one agency's) as of DATE (default\n"
+  "                                           today), N cases per transaction (default 2000): progress on a\n"
+  "                                           terminal, a summary at the end\n"
+  "  report --agency CODE --from DATE --to DATE --format html|csv|json [--out FILE]\n"
+  "                                           the audit report of one agency (cases filed in the period), compared\n"
+  "                                           with the previous period of the same length\n"
+  "  agencies                                 list the agency codes, one per line (for scripts)\n"
+  "  log verify                               check the hash chain of the review log; names the first broken entry\n"
   "  rules check [DIR]                        validate a rule pack (default: rules_dir) without loading it\n"
   "  import FILE|-                            load NDJSON case records (one per line) through the same validation\n"
   "                                           and storage as the API; failures are listed per line\n"
@@ -414,6 +429,196 @@ static int cmd_calendar(struct cli *c, int argc, char **argv)
   return rc;
 }
 
+static int cmd_log(struct cli *c, int argc, char **argv)
+{
+  if (argc != 2 || strcmp(argv[1], "verify") != 0)
+    return bad_usage("log takes one subcommand: verify%s", "");
+  if (connect_db(c) != 0)
+    return 1;
+  long long entries = 0, broken = 0;
+  char why[512] = "";
+  if (db_review_log_verify(c->db, &entries, &broken, why, sizeof why) != DB_OK) {
+    fprintf(stderr, "caseaudit: reading the review log failed\n");
+    return 1;
+  }
+  if (broken != 0) {
+    printf("review log BROKEN at entry %lld: %s (%lld entries read)\n", broken, why, entries);
+    return 1;
+  }
+  printf("review log intact: %lld entries, every hash and link verified\n", entries);
+  return 0;
+}
+
+struct progress_state {
+  bool tty;
+  double last_print;
+};
+
+static void audit_progress(void *arg, const struct audit_report *r)
+{
+  struct progress_state *ps = arg;
+  double rate = r->seconds > 0 ? (double)r->done / r->seconds : 0;
+  double eta = rate > 0 ? (double)(r->total - r->done) / rate : 0;
+  if (ps->tty) {
+    int width = 30, filled = r->total > 0 ? (int)((double)width * (double)r->done / (double)r->total) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++)
+      bar[i] = i < filled ? '#' : '.';
+    bar[width] = '\0';
+    fprintf(stderr, "\r[%s] %lld/%lld cases  %.0f cases/s  ETA %.0fs   ", bar, r->done, r->total, rate, eta);
+    if (r->done >= r->total)
+      fputc('\n', stderr);
+  } else if (r->seconds - ps->last_print >= 5.0 || r->done >= r->total) {
+    fprintf(stderr, "audit run %lld: %lld/%lld cases, %.0f cases/s, ETA %.0fs\n", r->run_id, r->done, r->total, rate,
+            eta);
+    ps->last_print = r->seconds;
+  }
+}
+
+static int cmd_audit(struct cli *c, int argc, char **argv)
+{
+  static const struct option longopts[] = {{"agency", required_argument, NULL, 'a'},
+                                           {"as-of", required_argument, NULL, 'd'},
+                                           {"chunk", required_argument, NULL, 'c'},
+                                           {NULL, 0, NULL, 0}};
+  const char *agency = NULL, *as_of = NULL;
+  int chunk = AUDIT_CHUNK_DEFAULT;
+  int opt;
+  optind = 0; /* re-initialise GNU getopt (see token_create) */
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    switch (opt) {
+    case 'a':
+      if (!valid_agency_code(optarg))
+        return bad_usage("--agency '%s' is not an agency code", optarg);
+      agency = optarg;
+      break;
+    case 'd':
+      if (!valid_date(optarg))
+        return bad_usage("--as-of '%s' is not a date (YYYY-MM-DD)", optarg);
+      as_of = optarg;
+      break;
+    case 'c': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*optarg == '\0' || *end != '\0' || n < 1 || n > 100000)
+        return bad_usage("--chunk '%s' is not a number of cases from 1 to 100000", optarg);
+      chunk = (int)n;
+      break;
+    }
+    default: return bad_usage("audit: unknown or incomplete flag '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind < argc)
+    return bad_usage("audit: unexpected argument '%s'", argv[optind]);
+  if (connect_db(c) != 0)
+    return 1;
+  struct rule_pack *pack = load_pack(c, true);
+  if (pack == NULL)
+    return 1;
+  char host[256] = "?", holder[320], err[1024];
+  gethostname(host, sizeof host);
+  snprintf(holder, sizeof holder, "caseaudit on %s pid %d", host, (int)getpid());
+  struct audit_report rep;
+  enum audit_result ar = audit_begin(c->db, agency, as_of, pack, holder, &rep, err, sizeof err);
+  if (ar != AUDIT_DONE) {
+    fprintf(stderr, "caseaudit: %s\n", err);
+    rules_free(pack);
+    return 1;
+  }
+  fprintf(stderr, "audit run %lld: %lld cases of %s as of %s, rule pack %s\n", rep.run_id, rep.total,
+          agency ? agency : "every agency", rep.as_of, pack->version);
+  struct progress_state ps = {.tty = isatty(STDERR_FILENO)};
+  ar = audit_execute(c->db, agency, pack, chunk, &rep, audit_progress, &ps, err, sizeof err);
+  printf("audit run %lld %s: %lld cases in %.1fs; findings: %lld opened, %lld resolved, %lld reopened, %lld updated, "
+         "%lld unchanged; drift (changed by a new rule pack): %lld cases\n",
+         rep.run_id, ar == AUDIT_DONE ? "completed" : "FAILED", rep.done, rep.seconds, rep.counts.opened,
+         rep.counts.resolved, rep.counts.reopened, rep.counts.changed, rep.counts.unchanged, rep.counts.drift_cases);
+  if (ar != AUDIT_DONE)
+    fprintf(stderr, "caseaudit: %s\n", err);
+  rules_free(pack);
+  return ar == AUDIT_DONE ? 0 : 1;
+}
+
+static int cmd_report(struct cli *c, int argc, char **argv)
+{
+  static const struct option longopts[] = {{"agency", required_argument, NULL, 'a'},
+                                           {"from", required_argument, NULL, 'f'},
+                                           {"to", required_argument, NULL, 't'},
+                                           {"format", required_argument, NULL, 'm'},
+                                           {"out", required_argument, NULL, 'o'},
+                                           {NULL, 0, NULL, 0}};
+  const char *agency = NULL, *from = NULL, *to = NULL, *format = "html", *out_path = NULL;
+  int opt;
+  optind = 0; /* re-initialise GNU getopt (see token_create) */
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    switch (opt) {
+    case 'a': agency = optarg; break;
+    case 'f': from = optarg; break;
+    case 't': to = optarg; break;
+    case 'm': format = optarg; break;
+    case 'o': out_path = optarg; break;
+    default: return bad_usage("report: unknown or incomplete flag '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind < argc)
+    return bad_usage("report: unexpected argument '%s'", argv[optind]);
+  if (agency == NULL || !valid_agency_code(agency))
+    return bad_usage("report needs --agency CODE (an agency code)%s", "");
+  if (from == NULL || !valid_date(from))
+    return bad_usage("report needs --from DATE (YYYY-MM-DD)%s", "");
+  if (to == NULL || !valid_date(to))
+    return bad_usage("report needs --to DATE (YYYY-MM-DD)%s", "");
+  if (strcmp(from, to) > 0)
+    return bad_usage("report: --from %s is after --to", from);
+  if (strcmp(format, "html") != 0 && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+    return bad_usage("--format '%s' is not html, csv or json", format);
+  if (connect_db(c) != 0)
+    return 1;
+  struct rule_pack *pack = load_pack(c, true);
+  if (pack == NULL)
+    return 1;
+  json_t *data = NULL;
+  int rc = 1;
+  FILE *out = NULL;
+  if (db_report(c->db, pack->id, agency, from, to, &data) != DB_OK) {
+    fprintf(stderr, "caseaudit: reading the report figures failed\n");
+    goto done;
+  }
+  out = out_path ? fopen(out_path, "w") : stdout;
+  if (out == NULL) {
+    fprintf(stderr, "caseaudit: cannot write %s: %s\n", out_path, strerror(errno));
+    goto done;
+  }
+  rc = report_write(data, format, out) == 0 ? 0 : 1;
+  if (out != stdout && fclose(out) != 0)
+    rc = 1;
+  if (rc != 0)
+    fprintf(stderr, "caseaudit: writing the report failed\n");
+  else if (out_path)
+    fprintf(stderr, "report written to %s\n", out_path);
+done:
+  json_decref(data);
+  rules_free(pack);
+  return rc;
+}
+
+static void print_agency(void *arg, const char *code)
+{
+  (void)arg;
+  puts(code);
+}
+
+static int cmd_agencies(struct cli *c, int argc, char **argv)
+{
+  if (argc != 1)
+    return bad_usage("agencies takes no arguments, got '%s'", argv[1]);
+  if (connect_db(c) != 0)
+    return 1;
+  return db_agency_list(c->db, print_agency, NULL) == DB_OK ? 0 : 1;
+}
+
 static const struct command {
   const char *name;
   int (*run)(struct cli *c, int argc, char **argv);
@@ -423,6 +628,10 @@ static const struct command {
   {"import", cmd_import},
   {"rules", cmd_rules},
   {"calendar", cmd_calendar},
+  {"log", cmd_log},
+  {"audit", cmd_audit},
+  {"report", cmd_report},
+  {"agencies", cmd_agencies},
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "cursor.h"
 #include "db.h"
 #include "log.h"
 #include "rules.h"
@@ -51,6 +52,11 @@ struct http_server *daemon_start(struct config *cfg, char *err, size_t errlen)
   }
   int have = 0, need = db_schema_required();
   enum db_status st = db_schema_version(c, &have);
+  if (st == DB_OK && have >= need && cursor_init(c) != DB_OK) {
+    snprintf(err, errlen, "cannot read or create the cursor signing key");
+    db_close(c);
+    goto fail;
+  }
   db_close(c);
   if (st != DB_OK) {
     snprintf(err, errlen, "cannot read the schema version");

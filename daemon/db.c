@@ -118,7 +118,13 @@ PGresult *db_exec(struct db_conn *c, enum stmt_id id, int nparams, const char *c
     return res;
   }
   *st = db_classify(c, res);
-  if (*st == DB_HARD_ERROR)
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  snprintf(c->last_sqlstate, sizeof c->last_sqlstate, "%s", state ? state : "");
+  snprintf(c->last_error, sizeof c->last_error, "%s", primary ? primary : PQerrorMessage(c->pg));
+  if (state != NULL && strncmp(state, "CA", 2) == 0)
+    log_debug("%s: %s", s->name, c->last_error);
+  else if (*st == DB_HARD_ERROR)
     log_error("%s: %s", s->name, PQresultErrorMessage(res));
   else
     log_warn("%s: %s", s->name, res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));

@@ -161,6 +161,52 @@ void reply_text(struct request *r, unsigned status, const char *content_type, co
   set_response(r, status, resp, len);
 }
 
+struct stream {
+  long (*next)(void *arg, char *buf, size_t max);
+  void *arg;
+  void (*done)(void *arg);
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+  (void)pos;
+  struct stream *st = cls;
+  long n = st->next(st->arg, buf, max);
+  if (n < 0)
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  if (n == 0)
+    return MHD_CONTENT_READER_END_OF_STREAM;
+  return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+  struct stream *st = cls;
+  st->done(st->arg);
+  free(st);
+}
+
+void reply_stream(struct request *r, unsigned status, const char *content_type,
+                  long (*next)(void *arg, char *buf, size_t max), void *arg, void (*done)(void *arg))
+{
+  struct stream *st = malloc(sizeof *st);
+  if (st == NULL) {
+    done(arg);
+    reply_error(r, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  *st = (struct stream){next, arg, done};
+  struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st,
+                                                                stream_free);
+  if (resp == NULL) {
+    stream_free(st);
+    reply_error(r, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+  set_response(r, status, resp, 0);
+}
+
 void reply_json(struct request *r, unsigned status, json_t *body)
 {
   char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -365,7 +411,7 @@ static void admit(struct request *r)
                 (unsigned long long)r->declared_length, cfg->body_max_bytes);
     return;
   }
-  if (r->route->body != BODY_NONE && r->route->content_type != NULL) {
+  if (r->has_body && r->route->body != BODY_NONE && r->route->content_type != NULL) {
     const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!media_type_is(ct, r->route->content_type)) {
       reply_error(r, ERR_UNSUPPORTED_MEDIA_TYPE, "Content-Type must be %s, not %s", r->route->content_type,

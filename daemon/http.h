@@ -60,6 +60,10 @@ void reply_error_details(struct request *r, enum err e, json_t *details, const c
   __attribute__((format(printf, 4, 5)));
 /* The reply for a failed database call: 503 for DB_UNAVAILABLE, 500 otherwise. */
 void reply_db_error(struct request *r, enum db_status st);
+/* Streams a body of unknown length (chunked): next(arg, buf, max) returns the bytes it wrote, 0 at the end, or -1
+ * on an error (the connection is then closed). done(arg) runs once when the response is finished or abandoned. */
+void reply_stream(struct request *r, unsigned status, const char *content_type,
+                  long (*next)(void *arg, char *buf, size_t max), void *arg, void (*done)(void *arg));
 /* Adds a header to the reply already set. */
 void reply_header(struct request *r, const char *name, const char *value);
 

@@ -12,6 +12,10 @@
 #include "metrics.h"
 #include "ndjson.h"
 #include "privacy.h"
+#include "cursor.h"
+#include "db_review.h"
+#include "listing.h"
+#include "params.h"
 #include "rules.h"
 
 static const char *const no_params[] = {NULL};
@@ -312,4 +316,152 @@ void handle_case_get(struct request *r)
   }
   json_decref(kase);
   free(agency);
+}
+
+/* ---- GET /api/v1/cases ---- */
+
+static const char *const case_columns[] = {"id",       "agency",     "case_no",  "category", "procedure",
+                                           "sector",   "party_name", "filed_on", "decided_on", "closed_on",
+                                           "version",  "score",      "grade",    "open_findings", NULL};
+
+struct case_source {
+  struct case_filter f;
+  struct db_conn *db;
+  bool owns_db; /* a CSV stream holds its own connection; a JSON page borrows the request's */
+  char limit[16]; /* the page size: lives as long as the source (a CSV stream outlives the handler) */
+  char after_id[40], after_score[16];
+  char *scope, *q;
+  json_t *rows;
+};
+
+static void case_row(void *arg, const char *json, const char *id, const char *score)
+{
+  struct case_source *s = arg;
+  json_error_t jerr;
+  json_array_append_new(s->rows, json_loads(json, 0, &jerr));
+  snprintf(s->after_id, sizeof s->after_id, "%s", id);
+  snprintf(s->after_score, sizeof s->after_score, "%s", score);
+}
+
+static int case_fetch(void *arg, json_t *rows)
+{
+  struct case_source *s = arg;
+  s->rows = rows;
+  size_t before = json_array_size(rows);
+  if (s->after_id[0] != '\0') {
+    s->f.after_id = s->after_id;
+    s->f.after_score = s->after_score;
+  }
+  if (db_case_list(s->db, &s->f, case_row, s) != DB_OK)
+    return -1;
+  return (int)(json_array_size(rows) - before);
+}
+
+static void case_source_free(void *arg)
+{
+  struct case_source *s = arg;
+  if (s->owns_db)
+    db_pool_release(s->db);
+  free(s->scope);
+  free(s->q);
+  free(s);
+}
+
+void handle_case_list(struct request *r)
+{
+  static const char *const params[] = {"agency",   "flagged", "grade", "rule",   "system", "severity", "filed_from",
+                                       "filed_to", "q",       "sort",  "limit",  "cursor", "count",    "format",
+                                       NULL};
+  static const char *const grades[] = {"excellent", "pass", "fail", NULL};
+  static const char *const systems[] = {"publicity", "recording", "review", "documents", "archive", NULL};
+  static const char *const severities[] = {"error", "warning", NULL};
+  static const char *const sorts[] = {"id", "score", NULL};
+  struct case_source *s = calloc(1, sizeof *s);
+  json_t *pos = NULL, *items = NULL;
+  char limit[8];
+  const char *q = NULL, *sort = NULL;
+  bool csv = false, count = false;
+  if (s == NULL) {
+    reply_error(r, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  struct case_filter *f = &s->f;
+  if (req_only_params(r, params) != 0 || param_agency(r, "agency", &f->agency) != 0 ||
+      param_bool(r, "flagged", &f->flagged) != 0 || param_enum(r, "grade", grades, &f->grade) != 0 ||
+      param_rule(r, "rule", &f->rule) != 0 || param_enum(r, "system", systems, &f->system) != 0 ||
+      param_enum(r, "severity", severities, &f->severity) != 0 || param_date(r, "filed_from", &f->filed_from) != 0 ||
+      param_date(r, "filed_to", &f->filed_to) != 0 || param_text(r, "q", 200, &q) != 0 ||
+      param_enum(r, "sort", sorts, &sort) != 0 || param_limit(r, limit) != 0 || param_count(r, &count) != 0 ||
+      listing_wants_csv(r, &csv) != 0 || param_scope(r, f->agency, &s->scope) != 0)
+    goto out;
+  f->scope = s->scope;
+  f->by_score = sort != NULL && strcmp(sort, "score") == 0;
+  if (q != NULL)
+    f->q = s->q = like_escape(q);
+  char scope[2048];
+  snprintf(scope, sizeof scope, "cases\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d",
+           f->scope ? f->scope : "", f->agency ? f->agency : "", f->flagged ? f->flagged : "",
+           f->grade ? f->grade : "", f->rule ? f->rule : "", f->system ? f->system : "",
+           f->severity ? f->severity : "", f->filed_from ? f->filed_from : "", f->filed_to ? f->filed_to : "",
+           q ? q : "", f->by_score);
+  if (listing_cursor(r, scope, &pos) != 0)
+    goto out;
+  if (pos != NULL) {
+    snprintf(s->after_id, sizeof s->after_id, "%s", json_string_value(json_object_get(pos, "id")));
+    snprintf(s->after_score, sizeof s->after_score, "%lld", (long long)json_integer_value(json_object_get(pos, "score")));
+  }
+  if (csv) {
+    enum db_status why;
+    s->db = db_pool_acquire(app_config()->db_acquire_timeout_ms, &why);
+    if (s->db == NULL) {
+      reply_error(r, why == DB_RETRY ? ERR_DB_BUSY : ERR_DB_UNAVAILABLE, NULL);
+      goto out;
+    }
+    s->owns_db = true;
+    snprintf(s->limit, sizeof s->limit, "500");
+    f->limit = s->limit;
+    listing_stream_csv(r, case_columns, case_fetch, s, case_source_free);
+    s = NULL;
+    goto out;
+  }
+  struct db_conn *c = req_db(r);
+  if (c == NULL)
+    goto out;
+  s->db = c;
+  int want = atoi(limit);
+  char plus_one[16];
+  snprintf(plus_one, sizeof plus_one, "%d", want + 1);
+  f->limit = plus_one;
+  items = json_array();
+  if (case_fetch(s, items) < 0) {
+    reply_error(r, ERR_DB_UNAVAILABLE, NULL);
+    goto out;
+  }
+  json_t *next = json_null();
+  if ((int)json_array_size(items) > want) {
+    json_array_remove(items, (size_t)want);
+    json_t *last = json_array_get(items, (size_t)want - 1);
+    json_t *p = json_pack("{s:O, s:O}", "id", json_object_get(last, "id"), "score", json_object_get(last, "score"));
+    char *cur = cursor_encode(p, scope);
+    json_decref(p);
+    next = cur ? json_string(cur) : json_null();
+    free(cur);
+  }
+  json_t *reply = json_pack("{s:O, s:o}", "items", items, "next_cursor", next);
+  if (count) {
+    long long total = 0;
+    enum db_status st = db_case_count(c, f, &total);
+    if (st != DB_OK) {
+      json_decref(reply);
+      reply_db_error(r, st);
+      goto out;
+    }
+    json_object_set_new(reply, "total", json_integer(total));
+  }
+  reply_json(r, 200, reply);
+out:
+  if (s != NULL)
+    case_source_free(s);
+  json_decref(items);
+  json_decref(pos);
 }

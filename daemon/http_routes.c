@@ -1,10 +1,14 @@
 /* The route table: every URL caseauditd serves, its method, the roles allowed and how its body is read. */
 #include "http.h"
+#include "http_audits.h"
 #include "http_cases.h"
+#include "http_changes.h"
+#include "http_findings.h"
 #include "http_health.h"
 #include "http_me.h"
 #include "http_openapi.h"
 #include "http_rules.h"
+#include "http_stats.h"
 
 const struct route http_routes[] = {
   {"GET", "/healthz", ROLE_NONE, NULL, BODY_NONE, NULL, handle_healthz, NULL},
@@ -13,6 +17,16 @@ const struct route http_routes[] = {
   {"POST", "/api/v1/cases", ROLE_INGEST, NULL, BODY_BUFFER, "application/json", handle_case_post, NULL},
   {"POST", "/api/v1/cases/bulk", ROLE_INGEST, NULL, BODY_STREAM, "application/x-ndjson", handle_bulk_post,
    bulk_chunk},
+  {"GET", "/api/v1/cases", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_case_list, NULL},
+  {"GET", "/api/v1/findings", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_finding_list, NULL},
+  {"GET", "/api/v1/findings/{id}", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_finding_get, NULL},
+  {"POST", "/api/v1/findings/{id}/reviews", ROLE_REVIEWER, NULL, BODY_BUFFER, "application/json",
+   handle_review_post, NULL},
+  {"GET", "/api/v1/changes", ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_changes, NULL},
+  {"POST", "/api/v1/audits", ROLE_ADMIN, NULL, BODY_BUFFER, "application/json", handle_audit_post, NULL},
+  {"GET", "/api/v1/audits", ROLE_ADMIN | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_audit_list, NULL},
+  {"GET", "/api/v1/audits/{id}", ROLE_ADMIN | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_audit_get, NULL},
+  {"GET", "/api/v1/stats", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_stats, NULL},
   {"GET", "/api/v1/cases/{id}", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_case_get, NULL},
   {"GET", "/api/v1/rules", ROLE_ANY, NULL, BODY_NONE, NULL, handle_rules_list, NULL},
   {"GET", "/api/v1/rules/{id}", ROLE_ANY, NULL, BODY_NONE, NULL, handle_rule_get, NULL},

@@ -81,8 +81,8 @@ static void check_overrides(struct problems *pr, const char *file, const char *i
       json_t *def = json_object_get(params, key);
       if (def == NULL)
         problem(pr, "%s: rule %s: %s.%s sets '%s', which is not a parameter of the rule", file, id, what, name, key);
-      else if (json_typeof(def) != json_typeof(v) &&
-               !(json_is_number(def) && json_is_number(v)))
+      else if (json_typeof(def) != json_typeof(v) && !(json_is_number(def) && json_is_number(v)) &&
+               !(json_is_boolean(def) && json_is_boolean(v))) /* jansson: true and false are two types */
         problem(pr, "%s: rule %s: %s.%s.%s has another type than the default", file, id, what, name, key);
     }
   }
@@ -99,6 +99,7 @@ static void check_text_pair(struct problems *pr, const char *file, const char *i
 static void check_rule(struct problems *pr, const char *file, const char *id, const json_t *rule)
 {
   static const char *const known[] = {"id", "version", "system", "severity", "points", "veto", "time_dependent",
+                                      "cross_case",
                                       "title", "message", "checks", "basis", "params", "profiles", "agencies",
                                       NULL};
   const char *key;
@@ -120,6 +121,9 @@ static void check_rule(struct problems *pr, const char *file, const char *id, co
   json_t *td = json_object_get(rule, "time_dependent");
   if (td != NULL && !json_is_boolean(td))
     problem(pr, "%s: rule %s: 'time_dependent' must be true or false", file, id);
+  json_t *cc = json_object_get(rule, "cross_case");
+  if (cc != NULL && !json_is_boolean(cc))
+    problem(pr, "%s: rule %s: 'cross_case' must be true or false", file, id);
   check_text_pair(pr, file, id, rule, "title");
   check_text_pair(pr, file, id, rule, "message");
   if (!nonblank_string(json_object_get(rule, "checks")))

@@ -8,6 +8,8 @@ PGBIN=/usr/lib/postgresql/15/bin
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev python3 curl ca-certificates
           libmicrohttpd-dev libpq-dev libjansson-dev libinih-dev libsodium-dev check libsubunit-dev
           libcurl4-gnutls-dev postgresql-15 postgresql-client-15)
+# The tests also need Node.js for the OpenAPI validator (tests/openapi) and the browser tests.
+TEST_PACKAGES=(nodejs npm)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -51,5 +53,15 @@ as_pg() {
     su postgres -s /bin/bash -c "$*"
   else
     bash -c "$*"
+  fi
+}
+
+# npm ci of a tests/ folder with a package-lock.json (node_modules is git-ignored).
+ensure_node_modules() {
+  local dir=$1
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    say "npm ci in ${dir#$ROOT/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --silent) || die "npm ci in $dir failed"
+    touch "$dir/node_modules"
   fi
 }

@@ -47,6 +47,8 @@ BEGIN
         a_ver := a_ver || NULL::int; a_sv := a_sv || NULL::int; a_err := a_err || SQLERRM;
     END;
   END LOOP;
+  -- new data: the next audit must run every rule on these cases, whatever evaluated them before
+  UPDATE cases SET evaluated_pack = NULL WHERE id = ANY (v_stored) AND evaluated_pack IS NOT NULL;
   IF p_pack IS NOT NULL AND cardinality(v_stored) > 0 THEN
     PERFORM ca_evaluate(p_pack, v_stored, current_date);
   END IF;

@@ -1,0 +1,35 @@
+/* The batch audit: every case (or one agency's) evaluated as of a date, in chunks, by one holder of the scope's
+ * lock at a time. Shared by `caseaudit audit` and POST /api/v1/audits. */
+#ifndef CASEAUDIT_AUDIT_H
+#define CASEAUDIT_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+#include "db_audit.h"
+#include "rules.h"
+
+struct audit_report {
+  long long run_id, total, done;
+  struct audit_counts counts;
+  double seconds;
+  char as_of[16];
+};
+
+enum audit_result { AUDIT_DONE, AUDIT_BUSY, AUDIT_FAILED };
+
+/* Takes the scope's lock (on c: keep c for audit_execute) and records the run. AUDIT_BUSY: another audit of the
+ * scope runs; err says which. as_of NULL: today. */
+enum audit_result audit_begin(struct db_conn *c, const char *agency, const char *as_of, const struct rule_pack *p,
+                              const char *holder, struct audit_report *rep, char *err, size_t errlen);
+
+/* Evaluates the run's cases chunk by chunk (each chunk one transaction: a crash leaves every chunk either done or
+ * not), calling progress after each, then records the run as completed or failed and releases the lock. */
+enum audit_result audit_execute(struct db_conn *c, const char *agency, const struct rule_pack *p, int chunk,
+                                struct audit_report *rep, void (*progress)(void *arg, const struct audit_report *r),
+                                void *arg, char *err, size_t errlen);
+
+#define AUDIT_CHUNK_DEFAULT 2000
+
+#endif

@@ -1,0 +1,168 @@
+/* Query parameter parsing shared by the listing handlers. */
+#include "params.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "validate.h"
+
+static int bad(struct request *r, const char *name, const char *why)
+{
+  reply_error_details(r, ERR_INVALID_PARAMETER, json_pack("[{s:s, s:s}]", "path", name, "message", why),
+                      "query parameter '%s': %s", name, why);
+  return -1;
+}
+
+bool utf8_valid(const char *s)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
+    if (n < 0 || (n == 1 && *p < 0xC2) || (n == 3 && *p > 0xF4))
+      return false;
+    p++;
+    for (int i = 0; i < n; i++, p++)
+      if ((*p & 0xC0) != 0x80)
+        return false;
+  }
+  return true;
+}
+
+int param_text(struct request *r, const char *name, size_t max_bytes, const char **out)
+{
+  *out = req_query(r, name);
+  if (*out == NULL)
+    return 0;
+  if (!utf8_valid(*out))
+    return bad(r, name, "not valid UTF-8");
+  if (strlen(*out) > max_bytes)
+    return bad(r, name, "too long");
+  if ((*out)[0] == '\0')
+    *out = NULL; /* an empty filter is no filter */
+  return 0;
+}
+
+int param_enum(struct request *r, const char *name, const char *const *choices, const char **out)
+{
+  *out = req_query(r, name);
+  if (*out == NULL)
+    return 0;
+  for (const char *const *c = choices; *c; c++)
+    if (strcmp(*c, *out) == 0)
+      return 0;
+  struct buf b = {0};
+  buf_printf(&b, "must be one of:");
+  for (const char *const *c = choices; *c; c++)
+    buf_printf(&b, " %s", *c);
+  int rc = bad(r, name, b.data ? b.data : "not allowed");
+  buf_free(&b);
+  return rc;
+}
+
+int param_date(struct request *r, const char *name, const char **out)
+{
+  *out = req_query(r, name);
+  if (*out != NULL && !valid_date(*out))
+    return bad(r, name, "not a date (YYYY-MM-DD)");
+  return 0;
+}
+
+int param_instant(struct request *r, const char *name, const char **out)
+{
+  *out = req_query(r, name);
+  if (*out != NULL && !valid_instant(*out) && !valid_date(*out))
+    return bad(r, name, "not an RFC 3339 instant with offset or a date");
+  return 0;
+}
+
+int param_uuid(struct request *r, const char *name, const char **out)
+{
+  *out = req_query(r, name);
+  if (*out == NULL)
+    return 0;
+  const char *s = *out;
+  bool ok = strlen(s) == 36;
+  for (int i = 0; ok && i < 36; i++) {
+    char ch = s[i];
+    ok = (i == 8 || i == 13 || i == 18 || i == 23) ? ch == '-'
+                                                   : ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+                                                      (ch >= 'A' && ch <= 'F'));
+  }
+  return ok ? 0 : bad(r, name, "not a UUID");
+}
+
+int param_bool(struct request *r, const char *name, const char **out)
+{
+  static const char *const choices[] = {"true", "false", NULL};
+  return param_enum(r, name, choices, out);
+}
+
+int param_agency(struct request *r, const char *name, const char **out)
+{
+  *out = req_query(r, name);
+  if (*out == NULL)
+    return 0;
+  size_t n = strlen(*out);
+  bool ok = n > 0 && n <= 64;
+  for (const char *p = *out; ok && *p; p++)
+    ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+         *p == '_' || *p == '-';
+  return ok ? 0 : bad(r, name, "not an agency code");
+}
+
+int param_rule(struct request *r, const char *name, const char **out)
+{
+  *out = req_query(r, name);
+  if (*out == NULL)
+    return 0;
+  const char *s = *out;
+  bool ok = strlen(s) == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9';
+  return ok ? 0 : bad(r, name, "not a rule id (like P01)");
+}
+
+int param_limit(struct request *r, char buf[8])
+{
+  const char *v = req_query(r, "limit");
+  long n = 50;
+  if (v != NULL) {
+    char *end;
+    n = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < 1 || n > 500)
+      return bad(r, "limit", "must be a whole number from 1 to 500");
+  }
+  snprintf(buf, 8, "%ld", n);
+  return 0;
+}
+
+int param_count(struct request *r, bool *count)
+{
+  const char *v;
+  if (param_bool(r, "count", &v) != 0)
+    return -1;
+  *count = v != NULL && strcmp(v, "true") == 0;
+  return 0;
+}
+
+int param_scope(struct request *r, const char *agency, char **scope)
+{
+  const struct principal *p = req_principal(r);
+  *scope = NULL;
+  if (p->role == ROLE_ADMIN || p->role == ROLE_SUPERVISOR)
+    return 0; /* every agency (http-api.md) */
+  if (agency != NULL && !principal_may_agency(p, agency)) {
+    reply_error_details(r, ERR_AGENCY_FORBIDDEN,
+                        json_pack("[{s:s, s:s}]", "path", "agency", "message", "not an agency of this token"),
+                        "token '%s' may not read agency '%s'", p->name, agency);
+    return -1;
+  }
+  if (p->nagencies == 0)
+    return 0;
+  struct buf b = {0};
+  buf_append(&b, "{", 1);
+  for (size_t i = 0; i < p->nagencies; i++)
+    buf_printf(&b, "%s\"%s\"", i ? "," : "", p->agencies[i]); /* agency codes have no quotes or backslashes */
+  buf_append(&b, "}", 1);
+  *scope = b.data;
+  return 0;
+}

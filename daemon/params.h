@@ -1,0 +1,28 @@
+/* Query parameters: each parser leaves *out NULL when the parameter is absent, and on a bad value replies 400
+ * naming the parameter and returns -1. Values point into the request (valid until it completes). */
+#ifndef CASEAUDIT_PARAMS_H
+#define CASEAUDIT_PARAMS_H
+
+#include "http.h"
+
+int param_text(struct request *r, const char *name, size_t max_bytes, const char **out);
+int param_enum(struct request *r, const char *name, const char *const *choices, const char **out);
+int param_date(struct request *r, const char *name, const char **out);
+int param_instant(struct request *r, const char *name, const char **out);
+int param_uuid(struct request *r, const char *name, const char **out);
+int param_bool(struct request *r, const char *name, const char **out);
+int param_agency(struct request *r, const char *name, const char **out);
+int param_rule(struct request *r, const char *name, const char **out);
+/* limit: default 50, 1..500, written as text into buf. */
+int param_limit(struct request *r, char buf[8]);
+/* count=true|false; *count true when asked. */
+int param_count(struct request *r, bool *count);
+
+/* The agencies the token may see as a PostgreSQL array ("{A,B}"), or NULL for all, in a malloc'd *scope. When
+ * `agency` (a filter) is outside the token's agencies, replies 403 and returns -1. */
+int param_scope(struct request *r, const char *agency, char **scope);
+
+/* true when s is valid UTF-8. */
+bool utf8_valid(const char *s);
+
+#endif
