@@ -287,10 +287,11 @@ CREATE INDEX cases_search_trgm_idx    ON cases USING gin (case_no gin_trgm_ops, 
 -- created), which for stale_version / version_conflict / unchanged is also the version still stored.
 -- The agency row is inserted or renamed only on created / updated. findings are never touched: the case
 -- row is updated in place, never deleted, so findings that reference it survive a new version.
--- Concurrency: the case row is locked (FOR UPDATE) before any decision, so writers of one case serialise;
--- two writers creating the same new case meet in INSERT ... ON CONFLICT DO NOTHING, and the loser
--- re-reads the winner's row and decides again. Under REPEATABLE READ / SERIALIZABLE the loser gets SQLSTATE
--- 40001 instead, which the transaction runner retries. A duplicate source id within one case (two documents
+-- Concurrency: the case row is locked (FOR UPDATE) before any decision, so writers of one case serialise.
+-- Two writers creating the same new case meet in the INSERT ... ON CONFLICT, whose conflict arm does
+-- nothing for a row we have not locked and judged: the loser waits for the winner's commit, re-reads and
+-- locks its row, and decides again (unchanged / version_conflict / stale_version / updated). Under
+-- REPEATABLE READ or SERIALIZABLE the loser gets SQLSTATE 40001 instead, which the transaction runner retries. A duplicate source id within one case (two documents
 -- "D1") is a 23505 unique_violation: the call fails and writes nothing.
 CREATE FUNCTION ca_store_case(rec jsonb)
     RETURNS TABLE (case_id uuid, status text, version int, stored_version int)
@@ -304,6 +305,7 @@ DECLARE
     v_version int  := (rec #>> '{source,version}')::int;
     v_old_version int;
     v_old     jsonb;
+    v_agency_name text;
     v_found   bool;
     v_rows    int;
     v_tries   int := 0;
@@ -331,17 +333,18 @@ BEGIN
             RETURN;
         END IF;
 
-        -- Created or updated from here. The agency must exist before the case row (foreign key). Look
-        -- first, without a lock: INSERT ... ON CONFLICT DO UPDATE locks the agency row even when its WHERE
-        -- is false, which would serialise every concurrent writer of the agency's cases.
-        IF v_tries = 0 AND NOT EXISTS (SELECT 1 FROM agencies a WHERE a.code = v_code AND a.name = v_name) THEN
-            INSERT INTO agencies AS a (code, name) VALUES (v_code, v_name)
-            ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name
-                WHERE a.name IS DISTINCT FROM EXCLUDED.name;
+        -- Created or updated from here. The agency must exist before the case row (foreign key); it is
+        -- renamed only once the case row is written (below), so that a record that turns out stale after
+        -- a lost race renames nothing. Plain reads and DO NOTHING take no lock on the agency row.
+        IF v_tries = 0 THEN
+            SELECT a.name INTO v_agency_name FROM agencies a WHERE a.code = v_code;
+            IF NOT FOUND THEN
+                INSERT INTO agencies (code, name) VALUES (v_code, v_name) ON CONFLICT (code) DO NOTHING;
+            END IF;
         END IF;
 
         -- One statement for both paths. Not found: a plain insert; if a concurrent writer inserted the case
-        -- since our SELECT, the conflict arm's WHERE (v_found = false) makes it do nothing, and we loop to
+        -- since our SELECT, the conflict arm's WHERE (v_found is false) makes it do nothing, and we loop to
         -- lock and judge the winner's row. Found with a lower version (row already locked): update in place.
         -- agency_code and case_no are not updated: they define id, so they cannot differ.
         INSERT INTO cases AS c (
@@ -436,7 +439,7 @@ BEGIN
             EXCLUDED.archived_on, EXCLUDED.archive_retention,
             EXCLUDED.record, now()
         )
-        WHERE v_found;
+        WHERE v_found AND c.version < EXCLUDED.version;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         EXIT WHEN v_rows = 1;
 
@@ -446,6 +449,14 @@ BEGIN
                 USING ERRCODE = 'serialization_failure';
         END IF;
     END LOOP;
+
+    -- Agency name as last sent. Guarded by the unlocked read above: ON CONFLICT DO UPDATE locks the agency
+    -- row until commit even when its WHERE is false, which would serialise all writers of the agency.
+    IF v_agency_name IS DISTINCT FROM v_name THEN
+        INSERT INTO agencies AS a (code, name) VALUES (v_code, v_name)
+        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name
+            WHERE a.name IS DISTINCT FROM EXCLUDED.name;
+    END IF;
 
     IF v_found THEN
         status := 'updated';
