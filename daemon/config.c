@@ -55,6 +55,8 @@ static const struct setting settings[] = {
   {"log_level", SET_LEVEL, "info", 0, 16, true, false, OFF(log_level), "error, warn, info or debug."},
   {"rules_dir", SET_STRING, CASEAUDIT_DEFAULT_RULES_DIR, 1, 4096, true, false, OFF(rules_dir),
    "Folder of the rule pack (pack.json and the rule files), re-read on SIGHUP."},
+  {"ui_dir", SET_STRING, CASEAUDIT_DEFAULT_UI_DIR, 1, 4096, true, false, OFF(ui_dir),
+   "Folder of the reviewers' web page served at /ui/ (index.html, app.js, app.css)."},
   {"timezone", SET_STRING, "Asia/Shanghai", 1, 64, false, false, OFF(timezone),
    "Time zone that dates in case records belong to; the database session's TimeZone."},
   {"metrics_public", SET_BOOL, "true", 0, 0, true, false, OFF(metrics_public),

@@ -21,6 +21,7 @@ struct config {
   long drain_timeout_s;
   char *log_level;
   char *rules_dir;
+  char *ui_dir;
   char *timezone;
   bool metrics_public;
 };

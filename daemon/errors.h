@@ -40,4 +40,13 @@ const struct err_info *err_info(enum err e);
  * {path, message} objects or NULL, and is stolen. Returns a new reference. */
 json_t *err_body(enum err e, const char *message, json_t *details);
 
+/* A JSON string of s with every byte that is not valid UTF-8 replaced by U+FFFD: for texts that may echo client
+ * input (parser messages, JSON pointers), which must never make an error unserialisable. Never NULL for non-NULL s
+ * (aborts on out-of-memory like jansson's callers expect). */
+json_t *json_string_lossy(const char *s);
+
+/* The details array of a validation report: [{path, message}], plus a last entry when problems were dropped. */
+struct vreport;
+json_t *err_details(const struct vreport *r);
+
 #endif

@@ -69,10 +69,7 @@ void handle_audit_post(struct request *r)
   json_t *in = len == 0 ? json_object() : json_parse_strict(body, len, &rep);
   struct audit_job *j = NULL;
   if (in == NULL || vspec_validate(&audit_spec, in, &rep) != 0) {
-    json_t *details = json_array();
-    for (size_t i = 0; i < rep.count; i++)
-      json_array_append_new(details,
-                            json_pack("{s:s, s:s}", "path", rep.items[i].path, "message", rep.items[i].message));
+    json_t *details = err_details(&rep);
     reply_error_details(r, in == NULL ? ERR_INVALID_JSON : ERR_INVALID_INPUT, details, "%s",
                         rep.count ? rep.items[0].message : "invalid audit request");
     goto out;

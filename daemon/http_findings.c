@@ -224,10 +224,7 @@ void handle_review_post(struct request *r)
   json_t *in = json_parse_strict(body, len, &rep);
   json_t *details = NULL;
   if (in == NULL || vspec_validate(&review_spec, in, &rep) != 0) {
-    details = json_array();
-    for (size_t i = 0; i < rep.count; i++)
-      json_array_append_new(details,
-                            json_pack("{s:s, s:s}", "path", rep.items[i].path, "message", rep.items[i].message));
+    details = err_details(&rep);
     reply_error_details(r, in == NULL ? ERR_INVALID_JSON : ERR_INVALID_INPUT, details, "%s",
                         rep.count ? rep.items[0].message : "invalid review");
     goto out;

@@ -9,6 +9,7 @@
 #include "http_openapi.h"
 #include "http_rules.h"
 #include "http_stats.h"
+#include "http_ui.h"
 
 const struct route http_routes[] = {
   {"GET", "/healthz", ROLE_NONE, NULL, BODY_NONE, NULL, handle_healthz, NULL},
@@ -32,6 +33,10 @@ const struct route http_routes[] = {
   {"GET", "/api/v1/rules/{id}", ROLE_ANY, NULL, BODY_NONE, NULL, handle_rule_get, NULL},
   {"GET", "/api/v1/me", ROLE_ANY, NULL, BODY_NONE, NULL, handle_me, NULL},
   {"GET", "/api/v1/openapi.json", ROLE_NONE, NULL, BODY_NONE, NULL, handle_openapi, NULL},
+  /* The reviewers' web page: public files; the page asks for a token and sends it to the API only. */
+  {"GET", "/ui", ROLE_NONE, NULL, BODY_NONE, NULL, handle_ui_redirect, NULL},
+  {"GET", "/ui/", ROLE_NONE, NULL, BODY_NONE, NULL, handle_ui_index, NULL},
+  {"GET", "/ui/{file}", ROLE_NONE, NULL, BODY_NONE, NULL, handle_ui_file, NULL},
 };
 
 const size_t http_routes_count = sizeof http_routes / sizeof http_routes[0];

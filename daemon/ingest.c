@@ -52,17 +52,6 @@ static void reject(struct ingest *g, size_t line, const char *case_id, int versi
   json_decref(body);
 }
 
-static json_t *details_json(const struct vreport *r)
-{
-  json_t *d = json_array();
-  for (size_t i = 0; i < r->count; i++)
-    json_array_append_new(d, json_pack("{s:s, s:s}", "path", r->items[i].path, "message", r->items[i].message));
-  if (r->dropped > 0)
-    json_array_append_new(d, json_pack("{s:s, s:s++}", "path", "", "message", "further problems not listed: ",
-                                       r->dropped == 1 ? "1 more" : "more than shown"));
-  return d;
-}
-
 int ingest_add(struct ingest *g, size_t line, const char *text, size_t len)
 {
   struct vreport rep;
@@ -70,7 +59,7 @@ int ingest_add(struct ingest *g, size_t line, const char *text, size_t len)
   json_t *rec = json_parse_strict(text, len, &rep);
   int rc = 0;
   if (rec == NULL) {
-    reject(g, line, NULL, -1, ERR_INVALID_JSON, details_json(&rep),
+    reject(g, line, NULL, -1, ERR_INVALID_JSON, err_details(&rep),
            rep.count > 0 ? rep.items[0].message : "not well-formed JSON");
     goto out;
   }
@@ -83,7 +72,7 @@ int ingest_add(struct ingest *g, size_t line, const char *text, size_t len)
     char msg[160];
     snprintf(msg, sizeof msg, "the case record has %zu invalid field%s", vreport_total(&rep),
              vreport_total(&rep) == 1 ? "" : "s");
-    reject(g, line, NULL, -1, ERR_INVALID_INPUT, details_json(&rep), msg);
+    reject(g, line, NULL, -1, ERR_INVALID_INPUT, err_details(&rep), msg);
     goto out;
   }
   const char *agency = json_string_value(json_object_get(json_object_get(rec, "agency"), "code"));

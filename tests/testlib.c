@@ -102,6 +102,7 @@ const char *testd_start(const char *conninfo, ...)
   ck_assert_int_eq(config_set(cfg, "db", conninfo, err, sizeof err), 0);
   ck_assert_int_eq(config_set(cfg, "listen", "127.0.0.1:0", err, sizeof err), 0);
   ck_assert_int_eq(config_set(cfg, "rules_dir", CASEAUDIT_SOURCE_ROOT "/rules", err, sizeof err), 0);
+  ck_assert_int_eq(config_set(cfg, "ui_dir", CASEAUDIT_SOURCE_ROOT "/ui", err, sizeof err), 0);
   ck_assert_int_eq(config_set(cfg, "log_level", getenv("CASEAUDIT_TEST_LOG") ? "debug" : "error", err, sizeof err), 0);
   va_list ap;
   va_start(ap, conninfo);
