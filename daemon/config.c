@@ -59,6 +59,10 @@ static const struct setting settings[] = {
    "Folder of the reviewers' web page served at /ui/ (index.html, app.js, app.css)."},
   {"timezone", SET_STRING, "Asia/Shanghai", 1, 64, false, false, OFF(timezone),
    "Time zone that dates in case records belong to; the database session's TimeZone."},
+  {"auth_fail_limit", SET_INT, "20", 0, 1000000, true, false, OFF(auth_fail_limit),
+   "Failed authentications one client address may make per auth_fail_window_s before it gets 429 (0: no limit)."},
+  {"auth_fail_window_s", SET_INT, "60", 1, 86400, true, false, OFF(auth_fail_window_s),
+   "The window of auth_fail_limit, in seconds."},
   {"metrics_public", SET_BOOL, "true", 0, 0, true, false, OFF(metrics_public),
    "Serve /metrics without a token (false: an admin or supervisor token is required)."},
 };

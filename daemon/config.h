@@ -24,6 +24,8 @@ struct config {
   char *ui_dir;
   char *timezone;
   bool metrics_public;
+  long auth_fail_limit;
+  long auth_fail_window_s;
 };
 
 /* A new config holding every default. Never NULL (aborts on out-of-memory). Free with config_free(). */

@@ -133,12 +133,12 @@ PGresult *db_exec(struct db_conn *c, enum stmt_id id, int nparams, const char *c
 }
 
 /* BEGIN, COMMIT and ROLLBACK carry no data, so they go through PQexec rather than the statement table. */
-static enum db_status simple(struct db_conn *c, const char *sql)
+static enum db_status simple(struct db_conn *c, const char *command)
 {
-  PGresult *res = PQexec(c->pg, sql);
+  PGresult *res = PQexec(c->pg, command);
   enum db_status st = PQresultStatus(res) == PGRES_COMMAND_OK ? DB_OK : db_classify(c, res);
   if (st != DB_OK)
-    log_warn("%s: %s", sql, res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
+    log_warn("%s: %s", command, res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
   PQclear(res);
   return st;
 }

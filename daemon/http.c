@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "log.h"
 #include "metrics.h"
+#include "ratelimit.h"
 
 #define MAX_PARAMS 4
 #define DISCARD_MAX ((size_t)64 << 20)
@@ -271,6 +272,15 @@ void reply_header(struct request *r, const char *name, const char *value)
     MHD_add_response_header(r->resp, name, value);
 }
 
+/* Replaces a header the registry already set (Retry-After: 1 on every 429 and 503). */
+static void reply_header_replace(struct request *r, const char *name, const char *value)
+{
+  if (r->resp == NULL)
+    return;
+  MHD_del_response_header(r->resp, name, MHD_get_response_header(r->resp, name));
+  MHD_add_response_header(r->resp, name, value);
+}
+
 /* ---- routing ---- */
 
 /* Matches path against pattern; on success stores the {x} segments in r->params. */
@@ -348,8 +358,24 @@ static bool media_type_is(const char *header, const char *want)
 }
 
 /* Authenticates with a connection held only for the lookup, so a slow upload never pins a database slot. */
+static const struct sockaddr *client_address(const struct request *r)
+{
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  return ci ? ci->client_addr : NULL;
+}
+
 static void authenticate(struct request *r)
 {
+  const struct config *cfg = app_config();
+  unsigned wait = ratelimit_blocked(client_address(r), (unsigned)cfg->auth_fail_limit,
+                                    (unsigned)cfg->auth_fail_window_s);
+  if (wait > 0) {
+    char retry[16];
+    snprintf(retry, sizeof retry, "%u", wait);
+    reply_error(r, ERR_RATE_LIMITED, "too many failed authentications from this address; retry in %u s", wait);
+    reply_header_replace(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+    return;
+  }
   enum db_status why;
   struct db_conn *c = db_pool_acquire(app_config()->db_acquire_timeout_ms, &why);
   if (c == NULL) {
@@ -358,6 +384,8 @@ static void authenticate(struct request *r)
   }
   enum auth_result ar = auth_check(c, req_header(r, MHD_HTTP_HEADER_AUTHORIZATION), &r->who);
   db_pool_release(c);
+  if (ar == AUTH_MISSING || ar == AUTH_INVALID || ar == AUTH_REVOKED)
+    ratelimit_failed(client_address(r), (unsigned)cfg->auth_fail_window_s);
   switch (ar) {
   case AUTH_OK:
     break;

@@ -22,7 +22,7 @@ static void setup(void)
 {
   const char *ci = testdb_create("hostile", true);
   snprintf(token, sizeof token, "%s", testdb_token(ci, "ing", "ingest", NULL));
-  base = testd_start(ci, NULL);
+  base = testd_start(ci, "auth_fail_limit=5", NULL);
   port = atoi(strrchr(base, ':') + 1);
 }
 
@@ -138,6 +138,41 @@ START_TEST(broken_framing_and_bad_bytes)
 }
 END_TEST
 
+START_TEST(failed_authentication_is_rate_limited_per_address)
+{
+  char url[256];
+  snprintf(url, sizeof url, "%s/api/v1/me", base);
+  const char *bad[] = {"Authorization: Bearer ca_zzzzzzzzzzzz_0123456789012345678901234567890123456789012", NULL};
+  char good_h[160];
+  snprintf(good_h, sizeof good_h, "Authorization: Bearer %s", token);
+  const char *good[] = {good_h, NULL};
+  struct http_reply r;
+  for (int i = 0; i < 5; i++) {
+    http_do(&r, "GET", url, bad, NULL, 0);
+    assert_error(&r, 401, "unauthorized");
+    http_reply_free(&r);
+  }
+  http_do(&r, "GET", url, bad, NULL, 0); /* the sixth failure within the window */
+  assert_error(&r, 429, "rate_limited");
+  int retry = atoi(http_header(&r, "Retry-After"));
+  ck_assert_msg(retry > 0 && retry <= 60, "Retry-After %d", retry);
+  http_reply_free(&r);
+  /* the blocked address is blocked for valid tokens too (a correct guess must not be told apart) ... */
+  http_do(&r, "GET", url, good, NULL, 0);
+  assert_error(&r, 429, "rate_limited");
+  http_reply_free(&r);
+  /* ... while another client address is not affected */
+  http_set_source("127.0.0.2");
+  http_do(&r, "GET", url, good, NULL, 0);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  http_reply_free(&r);
+  http_do(&r, "GET", url, bad, NULL, 0);
+  assert_error(&r, 401, "unauthorized");
+  http_reply_free(&r);
+  http_set_source(NULL);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("http_hostile");
@@ -146,6 +181,7 @@ int main(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, json_test_suite);
   tcase_add_test(tc, broken_framing_and_bad_bytes);
+  tcase_add_test(tc, failed_authentication_is_rate_limited_per_address);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_ENV);

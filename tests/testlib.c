@@ -141,6 +141,10 @@ static size_t collect(char *data, size_t size, size_t nmemb, void *arg)
   return n;
 }
 
+static char source_addr[64];
+
+void http_set_source(const char *addr) { snprintf(source_addr, sizeof source_addr, "%s", addr ? addr : ""); }
+
 void http_do(struct http_reply *out, const char *method, const char *url, const char *const *headers,
              const char *body, size_t body_len)
 {
@@ -160,6 +164,8 @@ void http_do(struct http_reply *out, const char *method, const char *url, const 
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out->headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (source_addr[0] != '\0')
+    curl_easy_setopt(curl, CURLOPT_INTERFACE, source_addr);
   if (body != NULL) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);

@@ -39,6 +39,9 @@ struct http_reply {
 /* One request. headers: NULL-terminated list of "Name: value"; body may be NULL. */
 void http_do(struct http_reply *out, const char *method, const char *url, const char *const *headers,
              const char *body, size_t body_len);
+/* The local address later requests are sent from (e.g. "127.0.0.2"), or NULL for the default. */
+void http_set_source(const char *addr);
+
 /* A POST whose chunked body comes from produce(arg, buf, cap), called until it returns 0. */
 void http_stream(struct http_reply *out, const char *url, const char *const *headers,
                  size_t (*produce)(void *arg, char *buf, size_t cap), void *arg);
