@@ -27,6 +27,7 @@
 
 #define MAX_PARAMS 4
 #define DISCARD_MAX ((size_t)64 << 20)
+#define STREAM_TIMEOUT_S 3600
 
 struct request {
   struct MHD_Connection *conn;
@@ -450,6 +451,10 @@ static void admit(struct request *r)
   bool public = r->route->roles == ROLE_NONE || (r->route->public_when != NULL && r->route->public_when());
   if (!public)
     authenticate(r);
+  /* libmicrohttpd counts the time a handler blocks (storing and evaluating a batch) as idleness: an accepted,
+   * authenticated upload must not be cut off by connection_timeout_s between two batches. */
+  if (r->resp == NULL && r->route->body == BODY_STREAM && !public)
+    MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)STREAM_TIMEOUT_S);
 }
 
 static enum MHD_Result queue(struct request *r)

@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# tests/sql/generate_check.sh: self-check of bench/generate.
+#   1. determinism: the same arguments give byte-identical output (sha256), for several argument sets;
+#   2. every line is a valid record of shared/contract/case-record.md (a Python mirror of daemon/case_spec.c: keys,
+#      types, enums, real dates, instants with offset, id uniqueness, every reference resolves, sizes);
+#   3. the embedded holiday data equals sql/calendar/*.csv;
+#   4. with CASEAUDIT_DB (a libpq conninfo of a migrated database) and a built caseaudit (CASEAUDIT_CLI, default
+#      build/daemon/caseaudit; CASEAUDIT_CONFIG optional), imports N cases (GEN_CHECK_CASES, default 2000) and compares
+#      the open findings with the manifest: every injected rule fires on its case, no other rule fires.
+# Prints one line per check and exits non-zero on the first failure.
+set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1   # the checks import bench/generate: leave no __pycache__ behind
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+GEN=$ROOT/bench/generate
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/generate-check.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+N=${GEN_CHECK_CASES:-2000}
+
+ok() { echo "ok   $*"; }
+fail() { echo "FAIL $*" >&2; exit 1; }
+
+# 1. determinism
+n=0
+for args in "--cases 1500 --seed 1" \
+            "--cases 1500 --seed 2022 --agencies 15 --defect-rate 0.3 --start-year 2019 --end-year 2026" \
+            "--cases 800 --seed 9 --agencies 1 --defect-rate 1" \
+            "--cases 300 --seed 5 --defect-rate 0 --start-year 2024 --end-year 2024"; do
+  n=$((n + 1))
+  a=$(python3 "$GEN" $args | sha256sum)
+  b=$(python3 "$GEN" $args --manifest "$TMP/m.csv" | sha256sum)
+  [ "$a" = "$b" ] || fail "determinism: two runs of bench/generate $args differ"
+  python3 "$GEN" $args --out "$TMP/set.$n.ndjson"
+done
+ok "determinism: identical output for identical arguments"
+
+# 2 and 3. validation (Python mirror of the spec) and calendar data
+python3 - "$ROOT" "$TMP"/set.*.ndjson <<'PY'
+import csv, datetime, glob, importlib.machinery, importlib.util, json, re, sys
+
+root, files = sys.argv[1], sys.argv[2:]
+S, D, I, E, N, B, O, A, M, INT = "s", "d", "i", "e", "n", "b", "o", "a", "m", "int"
+
+def enum(*v): return (E, v)
+def obj(spec, req=()): return (O, spec, set(req))
+def arr(item): return (A, item)
+
+penalty = obj({"kind": enum("warning", "fine", "confiscate_gains", "confiscate_property", "suspend_license",
+                            "revoke_license", "lower_qualification", "suspend_business", "order_closure",
+                            "restrict_practice", "detention", "other"), "amount": N})
+SPEC = obj({
+    "agency": obj({"code": S, "name": S}, ("code", "name")),
+    "case_no": S, "category": enum("penalty", "compulsion", "inspection", "license", "other"),
+    "procedure": enum("simple", "general"), "sector": S, "cause": S,
+    "source": obj({"system": S, "version": INT, "updated_at": I}, ("system", "version", "updated_at")),
+    "party": obj({"type": enum("person", "organization"), "name": S, "id_type": S, "id_number": S, "address": S,
+                  "phone": S, "legal_representative": S}, ("name",)),
+    "violation": obj({"began_on": D, "ended_on": D, "discovered_on": D, "life_health_or_financial_safety": B,
+                      "harmful_consequence": B}),
+    "filed_on": D, "decided_on": D, "closed_on": D,
+    "officers": arr(obj({"name": S, "cert_no": S, "cert_valid_from": D, "cert_valid_until": D,
+                         "role": enum("investigator", "host", "reviewer", "other")}, ("cert_no",))),
+    "decision": obj({"outcome": enum("penalty", "no_penalty", "transfer", "withdrawn"), "penalties": arr(penalty),
+                     "notified_penalties": arr(penalty), "major": B, "complex": B, "social_impact": B}),
+    "events": arr(obj({"id": S, "type": enum("on_site_inspection", "inquiry", "evidence_collection",
+                                             "evidence_preservation", "sealing", "seizure", "forced_demolition",
+                                             "forced_execution", "restriction_of_freedom", "hearing", "service",
+                                             "other"),
+                       "started_at": I, "ended_at": I, "officers": arr(S), "document_refs": arr(S),
+                       "no_av_reason": enum("secret", "privacy", "emergency", "impossible")}, ("id", "type"))),
+    "documents": arr(obj({"id": S, "type": enum(
+        "case_source", "filing_approval", "inquiry_record", "inspection_record", "on_site_record", "evidence",
+        "preservation_notice", "seizure_decision", "seizure_list", "release_decision", "investigation_report",
+        "legal_review_opinion", "collective_discussion_record", "prior_notice", "hearing_notice", "hearing_record",
+        "statement_record", "decision_approval", "penalty_decision", "onsite_penalty_decision", "service_receipt",
+        "payment_receipt", "closing_report", "archive_note", "other"),
+        "number": S, "issued_on": D, "pages": INT, "seal": B,
+        "signatures": obj({"officers": arr(S), "party": enum("signed", "refused", "absent", "not_required"),
+                           "witness": B, "approver": S}),
+        "fields": (M, S)}, ("id", "type"))),
+    "recordings": arr(obj({"id": S, "event_ref": S, "started_at": I, "ended_at": I, "device_id": S,
+                           "officer_cert_no": S, "sha256": S, "uri": S, "interruption_note": S},
+                          ("id", "started_at", "ended_at"))),
+    "services": arr(obj({"document_ref": S, "method": enum("direct", "leaving", "mail", "electronic", "announcement",
+                                                            "entrusted"),
+                         "served_on": D, "witness": B, "recording_ref": S, "tracking_no": S, "consent": B,
+                         "announced_on": D}, ("document_ref",))),
+    "legal_reviews": arr(obj({"reviewer": obj({"name": S, "cert_no": S, "qualified": B, "first_review_on": D}),
+                              "submitted_on": D, "reviewed_on": D, "opinion": enum("approved", "rejected", "revise"),
+                              "comments": S})),
+    "collective_discussion": obj({"held_on": D, "chair": S, "attendees": arr(S), "conclusion": S, "signed": B}),
+    "hearing": obj({"right_notified": B, "requested_on": D, "notice_served_on": D, "held_on": D, "host_cert_no": S,
+                    "waived": B, "record_signed": B}),
+    "defense": obj({"made": B, "reexamined_on": D}),
+    "publication": obj({"published_on": D, "url": S, "document_number": S, "withdrawn_on": D, "withdraw_reason": S}),
+    "decision_change": obj({"kind": enum("revoked", "changed", "confirmed_illegal", "void"), "on": D}),
+    "extensions": arr(obj({"kind": enum("decision_deadline", "seizure_term"), "approved_on": D, "days": INT})),
+    "suspensions": arr(obj({"kind": enum("suspension", "hearing", "announcement", "testing"), "from": D, "to": D})),
+    "archive": obj({"archived_on": D, "retention": enum("permanent", "30y"),
+                    "catalog": arr(obj({"seq": INT, "document_ref": S, "title": S, "page_from": INT,
+                                        "page_to": INT}))}),
+}, ("agency", "case_no", "category", "source", "party", "officers"))
+INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+CODE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+def date_ok(s):
+    try:
+        return len(s) == 10 and datetime.date.fromisoformat(s).year >= 1900
+    except ValueError:
+        return False
+
+def check(v, spec, path, errs):
+    if v is None:
+        return
+    k = spec[0] if isinstance(spec, tuple) else spec
+    if k == S:
+        ok = isinstance(v, str) and len(v.encode()) <= 65536
+    elif k == D:
+        ok = isinstance(v, str) and date_ok(v)
+    elif k == I:
+        ok = isinstance(v, str) and bool(INSTANT.match(v)) and date_ok(v[:10]) and int(v[11:13]) < 24 \
+            and int(v[14:16]) < 60 and int(v[17:19]) < 60 and v.endswith("+08:00")
+    elif k == E:
+        ok = v in spec[1]
+    elif k == N:
+        ok = isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1e13
+    elif k == INT:
+        ok = isinstance(v, int) and not isinstance(v, bool) and -2**31 <= v < 2**31
+    elif k == B:
+        ok = isinstance(v, bool)
+    elif k == A:
+        ok = isinstance(v, list)
+        if ok:
+            for n, x in enumerate(v):
+                if x is None:
+                    errs.append("%s/%d: null item" % (path, n))
+                check(x, spec[1], "%s/%d" % (path, n), errs)
+    elif k == M:
+        ok = isinstance(v, dict) and len(v) <= 200
+        if ok:
+            for kk, x in v.items():
+                if len(kk.encode()) > 64:
+                    errs.append("%s/%s: key too long" % (path, kk))
+                check(x, spec[1], "%s/%s" % (path, kk), errs)
+    elif k == O:
+        ok = isinstance(v, dict)
+        if ok:
+            for kk in v:
+                if kk not in spec[1]:
+                    errs.append("%s/%s: unknown key" % (path, kk))
+            for kk in spec[2]:
+                if v.get(kk) is None:
+                    errs.append("%s/%s: required" % (path, kk))
+            for kk, sub in spec[1].items():
+                if kk in v:
+                    check(v[kk], sub, "%s/%s" % (path, kk), errs)
+    if not ok:
+        errs.append("%s: bad %s value %r" % (path, k, v))
+
+def validate(r):
+    errs = []
+    check(r, SPEC, "", errs)
+    if errs:
+        return errs
+    if not CODE.match(r["agency"]["code"]):
+        errs.append("/agency/code")
+    if len(r["case_no"].encode()) > 128:
+        errs.append("/case_no too long")
+    if r["category"] == "penalty" and not r.get("procedure"):
+        errs.append("/procedure required for penalties")
+    ids = {}
+    for space, key in (("document", "documents"), ("event", "events"), ("recording", "recordings")):
+        seen = set()
+        for n, x in enumerate(r.get(key) or []):
+            if x["id"] in seen:
+                errs.append("/%s/%d/id duplicate" % (key, n))
+            seen.add(x["id"])
+        ids[space] = seen
+    def ref(space, v, path):
+        if v is not None and v not in ids[space]:
+            errs.append("%s: dangling %s reference %r" % (path, space, v))
+    for n, e in enumerate(r.get("events") or []):
+        for m, d in enumerate(e.get("document_refs") or []):
+            ref("document", d, "/events/%d/document_refs/%d" % (n, m))
+    for n, x in enumerate(r.get("recordings") or []):
+        ref("event", x.get("event_ref"), "/recordings/%d/event_ref" % n)
+    for n, s in enumerate(r.get("services") or []):
+        ref("document", s.get("document_ref"), "/services/%d/document_ref" % n)
+        ref("recording", s.get("recording_ref"), "/services/%d/recording_ref" % n)
+    for n, c in enumerate((r.get("archive") or {}).get("catalog") or []):
+        ref("document", c.get("document_ref"), "/archive/catalog/%d/document_ref" % n)
+    # every date a rule computes from stays in the calendar's years
+    for path, v in walk(r, ""):
+        if isinstance(v, str) and re.match(r"^\d{4}-\d{2}-\d{2}", v) and "/cert_valid_" not in path \
+                and "/first_review_on" not in path and not path.startswith("/violation/") \
+                and not "2019" <= v[:4] <= "2026":
+            errs.append("%s: %s outside 2019-2026" % (path, v))
+    return errs
+
+def walk(v, path):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            yield from walk(x, path + "/" + k)
+    elif isinstance(v, list):
+        for n, x in enumerate(v):
+            yield from walk(x, "%s/%d" % (path, n))
+    else:
+        yield path, v
+
+total = 0
+for f in files:
+    keys = set()
+    with open(f, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            total += 1
+            def dup(pairs):
+                d = {}
+                for k, v in pairs:
+                    if k in d:
+                        raise ValueError("duplicate key " + k)
+                    d[k] = v
+                return d
+            r = json.loads(line, object_pairs_hook=dup)
+            errs = validate(r)
+            k = (r["agency"]["code"], r["case_no"])
+            if k in keys:
+                errs.append("duplicate (agency, case_no) %r" % (k,))
+            keys.add(k)
+            if errs:
+                sys.exit("FAIL validation: %s line %d: %s" % (f, n, "; ".join(errs[:5])))
+print("ok   validation: %d lines of %d files are valid records" % (total, len(files)))
+
+loader = importlib.machinery.SourceFileLoader("gen", root + "/bench/generate")
+spec = importlib.util.spec_from_loader("gen", loader)
+gen = importlib.util.module_from_spec(spec)
+loader.exec_module(gen)
+want = {}
+for path in sorted(glob.glob(root + "/sql/calendar/*.csv")):
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            want[row["date"]] = row["kind"][0]
+have = {}
+for year, items in gen.HOLIDAY_NOTICES.items():
+    for it in items.split():
+        have["%s-%s-%s" % (year, it[:2], it[2:4])] = it[4]
+if want != have:
+    sys.exit("FAIL calendar: bench/generate's holiday data differs from sql/calendar/*.csv: %s"
+             % sorted(set(want.items()) ^ set(have.items()))[:5])
+print("ok   calendar: the embedded holiday notices equal sql/calendar/*.csv (%d dates)" % len(have))
+PY
+
+# 4. findings against the manifest
+if [ -z "${CASEAUDIT_DB:-}" ]; then
+  echo "skip findings: set CASEAUDIT_DB (a migrated database) to import and compare with the manifest"
+  exit 0
+fi
+CLI=${CASEAUDIT_CLI:-$ROOT/build/daemon/caseaudit}
+CFG=()
+[ -n "${CASEAUDIT_CONFIG:-}" ] && CFG=(--config "$CASEAUDIT_CONFIG")
+python3 "$GEN" --cases "$N" --seed 4242 --out "$TMP/f.ndjson" --manifest "$TMP/f.csv"
+"$CLI" "${CFG[@]}" --db "$CASEAUDIT_DB" import "$TMP/f.ndjson" > "$TMP/import.log" || {
+  grep -m 20 '^line' "$TMP/import.log" >&2 || true
+  fail "import: $(tail -1 "$TMP/import.log")"
+}
+ok "import: $(tail -1 "$TMP/import.log")"
+# A case is evaluated when it is stored: the earlier of two cases sharing a decision number (D14) learns of the later
+# one only when audited again. Re-evaluate those cases, as a batch audit would.
+psql "$CASEAUDIT_DB" -XqAt -c "SELECT count(*) FROM (
+  SELECT ca_evaluate(x.pack, array_agg(x.id), current_date) FROM (
+    SELECT DISTINCT c.evaluated_pack AS pack, c.id FROM cases c
+      JOIN case_documents d ON d.case_id = c.id AND d.type IN ('penalty_decision', 'onsite_penalty_decision')
+     WHERE c.evaluated_pack IS NOT NULL AND EXISTS (
+       SELECT 1 FROM case_documents d2 JOIN cases c2 ON c2.id = d2.case_id
+        WHERE d2.number = d.number AND d2.type IN ('penalty_decision', 'onsite_penalty_decision')
+          AND c2.agency_code = c.agency_code AND c2.id <> c.id)) x GROUP BY x.pack) e" >/dev/null
+psql "$CASEAUDIT_DB" -XAtF $'\t' -c "SELECT c.agency_code, c.case_no, f.rule_id
+  FROM findings f JOIN cases c ON c.id = f.case_id WHERE f.status = 'open'" > "$TMP/findings.tsv"
+python3 - "$TMP/f.csv" "$TMP/findings.tsv" <<'PY'
+import collections, csv, sys
+man = {(r["agency"], r["case_no"]): (int(r["line"]), set(r["injected_rules"].split()))
+       for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
+fired = collections.defaultdict(set)
+for line in open(sys.argv[2], encoding="utf-8"):
+    a, c, rule = line.rstrip("\n").split("\t")
+    fired[(a, c)].add(rule)
+inj, hit, extra, bad = collections.Counter(), collections.Counter(), collections.Counter(), []
+for key, (line, rules) in sorted(man.items(), key=lambda x: x[1][0]):
+    got = fired.get(key, set())
+    for r in rules:
+        inj[r] += 1
+        hit[r] += r in got
+        if r not in got:
+            bad.append("line %d: %s injected, did not fire" % (line, r))
+    for r in sorted(got - rules):
+        extra[r] += 1
+        bad.append("line %d: %s fired, not injected (injected: %s)" % (line, r, " ".join(sorted(rules)) or "none"))
+print("rule  injected  fired  unintended")
+for r in sorted(set(inj) | set(extra)):
+    print("%-5s %8d %6d %11d" % (r, inj[r], hit[r], extra[r]))
+clean = sum(1 for k, (l, rules) in man.items() if not rules and not fired.get(k))
+print("clean cases without findings: %d of %d" % (clean, sum(1 for l, rules in man.values() if not rules)))
+if bad:
+    print("\n".join(bad[:30]), file=sys.stderr)
+    sys.exit("FAIL findings: %d mismatches with the manifest" % len(bad))
+print("ok   findings: every injected rule fired on its case and no other rule fired")
+PY
