@@ -8,8 +8,9 @@ PGBIN=/usr/lib/postgresql/15/bin
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev python3 curl ca-certificates
           libmicrohttpd-dev libpq-dev libjansson-dev libinih-dev libsodium-dev check libsubunit-dev
           libcurl4-gnutls-dev postgresql-15 postgresql-client-15)
-# The tests also need Node.js for the OpenAPI validator (tests/openapi) and the browser tests.
-TEST_PACKAGES=(nodejs npm)
+# The tests also need Node.js for the OpenAPI validator (tests/openapi), and Chromium with CJK fonts for the
+# browser tests of the web page (tests/browser).
+TEST_PACKAGES=(nodejs npm chromium fonts-noto-cjk)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
