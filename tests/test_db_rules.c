@@ -186,6 +186,8 @@ static int run_case(const char *rule, json_t *kase, size_t index, char *failures
   if (as_of == NULL)
     as_of = "2022-06-30";
   int n = ++case_counter;
+  /* each fixture case stands alone: cases of earlier fixtures (e.g. D14's other cases) must not meet it */
+  PQclear(query("TRUNCATE cases CASCADE", 0, NULL));
   size_t i;
   json_t *also;
   json_array_foreach(json_object_get(kase, "also"), i, also)
@@ -301,8 +303,9 @@ START_TEST(every_fixture)
     json_decref(doc);
   }
   free(names);
-  fprintf(stderr, "rule fixtures: %d files, %d cases, %d failed\n", files, cases, failed);
-  ck_assert_msg(failed == 0, "%d of %d rule fixture cases failed:\n%s", failed, cases, failures);
+  /* the details go to stderr (meson keeps them in the log): Check's message pipe is no place for 64 KiB */
+  fprintf(stderr, "%srule fixtures: %d files, %d cases, %d failed\n", failures, files, cases, failed);
+  ck_assert_msg(failed == 0, "%d of %d rule fixture cases failed (details above, in the test's log)", failed, cases);
 }
 END_TEST
 
