@@ -839,7 +839,7 @@ CREATE FUNCTION ca_rule_d18(p_pack text, p_ids uuid[], p_as_of date)
       JOIN case_documents d ON d.case_id = ev.case_id AND d.type = 'release_decision' AND d.issued_on >= ev.started_on
      ORDER BY ev.case_id, ev.event_id, d.issued_on, d.ord
   ), ext AS (  -- seizure_term extensions approved within the original term (or undated), capped
-    SELECT ev.case_id, ev.event_id, least(sum(x.days), ev.max_ext)::int AS days
+    SELECT ev.case_id, ev.event_id, least(coalesce(sum(x.days), 0), ev.max_ext)::int AS days
       FROM ev
       JOIN case_extensions x ON x.case_id = ev.case_id AND x.kind = 'seizure_term' AND x.days > 0
                             AND (x.approved_on IS NULL OR x.approved_on BETWEEN ev.started_on AND ev.started_on + ev.term)
