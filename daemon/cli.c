@@ -516,7 +516,7 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
   struct rule_pack *pack = load_pack(c, true);
   if (pack == NULL)
     return 1;
-  char host[256] = "?", holder[320], err[1024];
+  char host[256] = "?", holder[512], err[1024];
   gethostname(host, sizeof host);
   snprintf(holder, sizeof holder, "caseaudit on %s pid %d", host, (int)getpid());
   struct audit_report rep;

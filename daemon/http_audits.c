@@ -11,6 +11,7 @@
 #include "app.h"
 #include "audit.h"
 #include "log.h"
+#include "params.h"
 #include "validate.h"
 
 struct audit_job {
@@ -62,18 +63,10 @@ void handle_audit_post(struct request *r)
   static const char *const params[] = {NULL};
   if (req_only_params(r, params) != 0)
     return;
-  size_t len;
-  const char *body = req_body(r, &len);
-  struct vreport rep;
-  vreport_init(&rep);
-  json_t *in = len == 0 ? json_object() : json_parse_strict(body, len, &rep);
+  json_t *in = req_json_body(r, &audit_spec, true);
   struct audit_job *j = NULL;
-  if (in == NULL || vspec_validate(&audit_spec, in, &rep) != 0) {
-    json_t *details = err_details(&rep);
-    reply_error_details(r, in == NULL ? ERR_INVALID_JSON : ERR_INVALID_INPUT, details, "%s",
-                        rep.count ? rep.items[0].message : "invalid audit request");
-    goto out;
-  }
+  if (in == NULL)
+    return;
   const struct rule_pack *pack = rules_current();
   if (pack == NULL) {
     reply_error(r, ERR_NOT_READY, "no rule pack is loaded");
@@ -93,7 +86,7 @@ void handle_audit_post(struct request *r)
     reply_error(r, ERR_DB_UNAVAILABLE, NULL);
     goto out;
   }
-  char host[256] = "?", holder[320];
+  char host[256] = "?", holder[512];
   gethostname(host, sizeof host);
   snprintf(holder, sizeof holder, "caseauditd on %s pid %d (token %s)", host, (int)getpid(), req_principal(r)->name);
   enum audit_result ar = audit_begin(j->db, j->agency, json_string_value(json_object_get(in, "as_of")), j->pack_copy,
@@ -130,7 +123,6 @@ out:
     free(j);
   }
   json_decref(in);
-  vreport_free(&rep);
 }
 
 void handle_audit_list(struct request *r)

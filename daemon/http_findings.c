@@ -217,18 +217,9 @@ void handle_review_post(struct request *r)
   static const char *const params[] = {NULL};
   if (req_only_params(r, params) != 0)
     return;
-  size_t len;
-  const char *body = req_body(r, &len);
-  struct vreport rep;
-  vreport_init(&rep);
-  json_t *in = json_parse_strict(body, len, &rep);
-  json_t *details = NULL;
-  if (in == NULL || vspec_validate(&review_spec, in, &rep) != 0) {
-    details = err_details(&rep);
-    reply_error_details(r, in == NULL ? ERR_INVALID_JSON : ERR_INVALID_INPUT, details, "%s",
-                        rep.count ? rep.items[0].message : "invalid review");
-    goto out;
-  }
+  json_t *in = req_json_body(r, &review_spec, false);
+  if (in == NULL)
+    return;
   struct db_conn *c = req_db(r);
   if (c == NULL)
     goto out;
@@ -259,5 +250,4 @@ void handle_review_post(struct request *r)
     reply_json(r, 200, after);
 out:
   json_decref(in);
-  vreport_free(&rep);
 }

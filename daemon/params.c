@@ -14,6 +14,23 @@ static int bad(struct request *r, const char *name, const char *why)
   return -1;
 }
 
+json_t *req_json_body(struct request *r, const struct vspec *spec, bool empty_ok)
+{
+  size_t len;
+  const char *body = req_body(r, &len);
+  struct vreport rep;
+  vreport_init(&rep);
+  json_t *in = (len == 0 && empty_ok) ? json_object() : json_parse_strict(body, len, &rep);
+  if (in == NULL || vspec_validate(spec, in, &rep) != 0) {
+    reply_error_details(r, in == NULL ? ERR_INVALID_JSON : ERR_INVALID_INPUT, err_details(&rep), "%s",
+                        rep.count ? rep.items[0].message : "invalid request body");
+    json_decref(in);
+    in = NULL;
+  }
+  vreport_free(&rep);
+  return in;
+}
+
 bool utf8_valid(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;

@@ -22,6 +22,11 @@ int param_count(struct request *r, bool *count);
  * `agency` (a filter) is outside the token's agencies, replies 403 and returns -1. */
 int param_scope(struct request *r, const char *agency, char **scope);
 
+/* The request body parsed strictly and checked against spec (an empty body reads as {} when empty_ok). On any
+ * problem replies 400 (invalid_json or invalid_input, every bad field named) and returns NULL. New reference. */
+struct vspec;
+json_t *req_json_body(struct request *r, const struct vspec *spec, bool empty_ok);
+
 /* true when s is valid UTF-8. */
 bool utf8_valid(const char *s);
 

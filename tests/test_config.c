@@ -271,9 +271,5 @@ int main(void)
   tcase_add_test(tc, example_file_matches_the_table);
   tcase_add_test(tc, fixed_keys_are_reported_on_reload);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

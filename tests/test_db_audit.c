@@ -339,9 +339,5 @@ int main(void)
   tcase_add_test(tc, killed_audit_then_complete_equals_one_run);
   tcase_add_test(tc, report_figures_equal_independent_sql);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

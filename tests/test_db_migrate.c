@@ -183,9 +183,5 @@ int main(void)
   tcase_add_loop_test(tc, malformed_tokens_are_refused_before_any_lookup, 0,
                       sizeof bad_tokens / sizeof bad_tokens[0]);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

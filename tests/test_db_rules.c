@@ -340,9 +340,5 @@ int main(void)
   tcase_add_test(tc, clean_example_has_no_finding);
   tcase_add_test(tc, every_fixture);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

@@ -230,9 +230,5 @@ int main(void)
   tcase_add_test(tc, openapi_documents_every_route);
   tcase_add_test(tc, keep_alive_connections_are_reused);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

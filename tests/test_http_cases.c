@@ -416,9 +416,5 @@ int main(void)
   tcase_add_test(tc, bulk_100000_lines);
   tcase_add_test(tc, concurrent_writers_of_one_case);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

@@ -169,9 +169,5 @@ int main(void)
   tcase_add_test(tc, readyz_follows_the_database);
   tcase_add_test(tc, postgres_stopped_mid_bulk_loses_no_accepted_line);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

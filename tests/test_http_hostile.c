@@ -183,9 +183,5 @@ int main(void)
   tcase_add_test(tc, broken_framing_and_bad_bytes);
   tcase_add_test(tc, failed_authentication_is_rate_limited_per_address);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

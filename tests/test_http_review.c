@@ -527,9 +527,5 @@ int main(void)
   tcase_add_test(tc, change_feed_never_skips_under_concurrent_writers);
   tcase_add_test(tc, stats_agree_with_the_listings);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

@@ -283,9 +283,5 @@ int main(void)
   tcase_add_test(tc, sigterm_lets_an_upload_in_flight_finish);
   tcase_add_test(tc, second_sigterm_exits_at_once);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_ENV);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? 0 : 1;
+  return testlib_run(s);
 }

@@ -304,3 +304,12 @@ const char *fixture(const char *name)
   snprintf(path, sizeof path, "%s/%s", CASEAUDIT_FIXTURES, name);
   return path;
 }
+
+int testlib_run(Suite *s)
+{
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_ENV);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? 0 : 1;
+}

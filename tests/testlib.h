@@ -56,6 +56,10 @@ void http_reply_free(struct http_reply *r);
 /* Asserts r is an error body with this code; returns its details array. */
 json_t *assert_error(const struct http_reply *r, long status, const char *code);
 
+/* Runs the suite the usual way (CK_ENV: CK_FORK, CK_VERBOSITY, CK_TAP_LOG_FILE_NAME from meson) and returns the
+ * process exit status: 0 when every test passed. */
+int testlib_run(Suite *s);
+
 /* Reads a whole file (fixtures); fails the test when it cannot. */
 char *read_file(const char *path, size_t *len);
 
