@@ -1,5 +1,6 @@
 /* /readyz and authenticated requests while PostgreSQL stops and restarts: 503 fast, then 200 without a restart. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,23 @@ END_TEST
 struct producer {
   long next, total, stop_after;
   bool stopped;
+  const char *conninfo;
 };
+
+/* Cases committed so far (a separate connection: the server's batches commit on their own). */
+static long committed(const char *conninfo)
+{
+  PGconn *pg = PQconnectdb(conninfo);
+  long n = -1;
+  if (PQstatus(pg) == CONNECTION_OK) {
+    PGresult *res = PQexec(pg, "SELECT count(*) FROM cases");
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+      n = atol(PQgetvalue(res, 0, 0));
+    PQclear(res);
+  }
+  PQfinish(pg);
+  return n;
+}
 
 static size_t produce(void *arg, char *buf, size_t cap)
 {
@@ -92,7 +109,9 @@ static size_t produce(void *arg, char *buf, size_t cap)
   if (p->next > p->total)
     return 0;
   if (p->next == p->stop_after && !p->stopped) {
-    usleep(300 * 1000); /* let the server commit what it has read */
+    /* stop only once some batch has committed, however slow the machine: the test needs both outcomes */
+    for (int i = 0; i < 600 && committed(p->conninfo) <= 0; i++)
+      usleep(100 * 1000);
     pg_ctl("stop");
     p->stopped = true;
   }
@@ -114,15 +133,15 @@ START_TEST(postgres_stopped_mid_bulk_loses_no_accepted_line)
   snprintf(url, sizeof url, "%s/api/v1/cases/bulk?results=all", base);
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
   const char *headers[] = {auth, "Content-Type: application/x-ndjson", NULL};
-  struct producer p = {.next = 1, .total = 400, .stop_after = 200};
+  struct producer p = {.next = 1, .total = 400, .stop_after = 200, .conninfo = conninfo};
   struct http_reply r;
   http_stream(&r, url, headers, produce, &p);
+  pg_ctl("start"); /* first: a failed assertion must not leave the shared cluster down */
   ck_assert_msg(r.status == 200, "status %ld: %.300s", r.status, r.body);
   long accepted = (long)json_integer_value(json_object_get(r.json, "accepted"));
   long rejected = (long)json_integer_value(json_object_get(r.json, "rejected"));
   ck_assert_int_eq(accepted + rejected, 400);
   ck_assert_msg(accepted > 0 && rejected > 0, "accepted %ld, rejected %ld", accepted, rejected);
-  pg_ctl("start");
 
   /* every line reported accepted is stored; every refusal says the database was unavailable */
   char *ids = malloc(64 * 400 + 64);

@@ -33,7 +33,8 @@ static void write_conf(const char *extra)
 {
   FILE *f = fopen(conf_path, "w");
   ck_assert_ptr_nonnull(f);
-  fprintf(f, "listen = 127.0.0.1:%d\ndrain_timeout_s = 5\n%s", port, extra);
+  fprintf(f, "listen = 127.0.0.1:%d\ndrain_timeout_s = 5\nrules_dir = %s/rules\nui_dir = %s/ui\n%s", port,
+          CASEAUDIT_SOURCE_ROOT, CASEAUDIT_SOURCE_ROOT, extra);
   fclose(f);
 }
 
@@ -153,7 +154,7 @@ START_TEST(sighup_reload_keeps_old_settings_on_error)
   write_conf("bogus_key = 1\n");
   kill(child, SIGHUP);
   ck_assert_msg(log_has("reload failed, keeping the current settings"), "no reload error logged");
-  ck_assert_msg(log_has("line 3: key 'bogus_key': unknown key"), "the error does not name the line and key");
+  ck_assert_msg(log_has("line 5: key 'bogus_key': unknown key"), "the error does not name the line and key");
   struct http_reply r;
   http_do(&r, "GET", u("/readyz"), NULL, NULL, 0);
   ck_assert_int_eq(r.status, 200);
