@@ -134,9 +134,10 @@ $$;
 -- Evaluates the rules (all of the pack's, or p_only) over the cases p_ids as of p_as_of, and reconciles:
 -- new defects open findings, vanished ones resolve, returning ones (or waivers past their date) reopen; every
 -- transition goes to the change log; score, grade and open_findings of the cases are updated.
+-- jit = off: compiling the large rule queries cost more than running them (R02 over 10,000 cases: 12 of 20 s).
 CREATE FUNCTION ca_evaluate(p_pack text, p_ids uuid[], p_as_of date, p_only text[] DEFAULT NULL)
     RETURNS TABLE (opened int, resolved int, reopened int, changed int, unchanged int)
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
   v_rules jsonb;
   v_grading jsonb;
