@@ -127,7 +127,8 @@ START_TEST(broken_framing_and_bad_bytes)
   snprintf(url, sizeof url, "%s/api/v1/cases", base);
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
   const char *headers[] = {auth, "Content-Type: application/json", NULL};
-  http_do(&r, "POST", url, headers, "{\"case_no\":\"\xff\xfe\"}", 18);
+  static const char bad_utf8[] = "{\"case_no\":\"\xff\xfe\"}";
+  http_do(&r, "POST", url, headers, bad_utf8, sizeof bad_utf8 - 1);
   assert_error(&r, 400, "invalid_json");
   http_reply_free(&r);
   /* the daemon still serves */
