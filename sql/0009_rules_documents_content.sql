@@ -10,6 +10,19 @@
 --
 -- Helpers are prefixed ca_dc_ (documents-content) so that they cannot collide with other rule groups. The scalar
 -- helpers are single-expression IMMUTABLE SQL functions, inlined by the planner.
+--
+-- Query shape, measured on 100,000 cases (1.8M documents); each point removed a quadratic or per-row cost:
+--   - cases are selected once, `c.id = ANY (p_ids)` in a MATERIALIZED CTE (an index scan with sorted array keys,
+--     or a seq scan with a hashed array), and every child table is joined to it on case_id only. Repeating
+--     `d.case_id = ANY (p_ids)` on a child makes the inner index scan of a nested loop walk the whole array per
+--     outer row.
+--   - the parameters come from `(SELECT ca_rule_params(...) AS pp OFFSET 0)`: OFFSET 0 keeps the subquery from
+--     being pulled up (ca_rule_params reads the whole pack body; 0004 also makes it VOLATILE for that reason).
+--     Per-(sector, agency) settings (lists, regexes) are computed once per distinct pair in a cfg CTE.
+--   - an expensive value used several times is computed in a LATERAL (... OFFSET 0) or an OFFSET 0 subquery;
+--     a plain LATERAL (SELECT expr) is flattened and expr evaluated at every use.
+--   - per-row work is a cheap test first (seal, first blank or placeholder value of an EXISTS), the detail
+--     (arrays, texts) only for the rows that fire.
 
 -- ---- Helpers ---------------------------------------------------------------------------------------------------
 
@@ -89,16 +102,30 @@ CREATE FUNCTION ca_dc_field_name(k text) RETURNS text
     ELSE k END
 $$;
 
+-- Whether p compiles as a regular expression (D14's configured pattern, D10/D17's placeholder list). Called once
+-- per distinct (sector, agency) of an evaluation, so that a bad configured pattern skips the check instead of
+-- raising inside the ingest transaction.
+CREATE FUNCTION ca_dc_regex_ok(p text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  PERFORM '' ~ p;
+  RETURN true;
+EXCEPTION WHEN OTHERS THEN
+  RETURN false;
+END
+$$;
+
 -- The placeholders parameter (a JSON array of strings) as one regular expression for a case-insensitive
 -- containment test, value ~* re: the entries with the regex metacharacters escaped, joined by |. Blank entries are
 -- dropped (they would match everything); NULL when none is left, and value ~* NULL is NULL, i.e. "no placeholder".
 -- Called once per (sector, agency) of an evaluation, never per row. One regex pass over a value is cheaper than a
 -- LIKE per placeholder.
 CREATE FUNCTION ca_dc_placeholder_re(p jsonb) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT string_agg(regexp_replace(x, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g'), '|')
-    FROM jsonb_array_elements_text(ca_jarr(p)) AS x
-   WHERE NOT ca_blank(x)
+    LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN ca_dc_regex_ok(r.re) THEN r.re END
+    FROM (SELECT string_agg(regexp_replace(x, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g'), '|') AS re
+            FROM jsonb_array_elements_text(ca_jarr(p)) AS x
+           WHERE NOT ca_blank(x)) r
 $$;
 
 -- The list parameter as text[] (non-blank strings only), for display in evidence.
@@ -123,18 +150,6 @@ $$;
 CREATE FUNCTION ca_dc_squash(s text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT translate(s, E'０１２３４５６７８９ \t\r\n\u00a0\u3000\u200b', '0123456789')
-$$;
-
--- D14: whether p compiles as a regular expression. The one non-inlinable helper; called once per distinct
--- (sector, agency) of an evaluation, so that a bad configured pattern skips the check instead of raising.
-CREATE FUNCTION ca_dc_regex_ok(p text) RETURNS boolean
-    LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-  PERFORM '' ~ p;
-  RETURN true;
-EXCEPTION WHEN OTHERS THEN
-  RETURN false;
-END
 $$;
 
 -- A configured date parameter ('YYYY-MM-DD') as a date; NULL when absent or not a valid date. Called once per
@@ -219,7 +234,7 @@ $$;
 -- ---- D10: the decision document is complete and sealed ----------------------------------------------------------
 -- One row per penalty_decision / onsite_penalty_decision document (any category or procedure) that lacks a
 -- required field (absent, null, blank) or has a placeholder in one (param placeholders: a case-insensitive
--- containment test, so "罚款人民币XXX元" is a placeholder), or whose seal is not true (false or absent).
+-- containment test, so "罚款人民币XXX元" and "xxx路" are placeholders), or whose seal is not true (false or absent).
 -- Required keys: param required_fields, an object {document type: [keys]}, default the case-record.md table;
 -- a profile or agency override replaces the whole object.
 CREATE FUNCTION ca_rule_d10(p_pack text, p_ids uuid[], p_as_of date)
@@ -904,10 +919,11 @@ $$;
 
 -- ---- Dispatcher ---------------------------------------------------------------------------------------------------
 -- Called by ca_collect_hits() (0010) inside ca_evaluate(), which creates the temp table ca_hits first. One static
--- INSERT per rule so that each plan is cached per session.
+-- INSERT per rule so that each plan is cached per session. jit = off as in ca_evaluate: compiling these multi-CTE
+-- plans costs more than running them, and the dispatcher may be called on its own.
 CREATE FUNCTION ca_collect_hits_documents_content(p_pack text, p_rules jsonb, p_ids uuid[], p_as_of date,
                                                   p_only text[])
-    RETURNS void LANGUAGE plpgsql AS $$
+    RETURNS void LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
   IF p_rules ? 'D10' AND (p_only IS NULL OR 'D10' = ANY (p_only)) THEN
     INSERT INTO ca_hits (case_id, rule_id, key, severity, veto, evidence)
