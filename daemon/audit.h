@@ -25,11 +25,15 @@ enum audit_result audit_begin(struct db_conn *c, const char *agency, const char 
                               const char *holder, struct audit_report *rep, char *err, size_t errlen);
 
 /* Evaluates the run's cases chunk by chunk (each chunk one transaction: a crash leaves every chunk either done or
- * not), calling progress after each, then records the run as completed or failed and releases the lock. */
-enum audit_result audit_execute(struct db_conn *c, const char *agency, const struct rule_pack *p, int chunk,
-                                struct audit_report *rep, void (*progress)(void *arg, const struct audit_report *r),
-                                void *arg, char *err, size_t errlen);
+ * not) on nconns connections at once (conns[0]: the one audit_begin locked with; the others only evaluate),
+ * calling progress after each chunk (serialised), then records the run as completed or failed and releases the
+ * lock. The first failure stops the run; chunks already evaluated stay. */
+enum audit_result audit_execute(struct db_conn *const *conns, int nconns, const char *agency,
+                                const struct rule_pack *p, int chunk, struct audit_report *rep,
+                                void (*progress)(void *arg, const struct audit_report *r), void *arg, char *err,
+                                size_t errlen);
 
 #define AUDIT_CHUNK_DEFAULT 2000
+#define AUDIT_JOBS_MAX 16 /* cli.c names this number in its --jobs error */
 
 #endif

@@ -35,10 +35,11 @@ static const char usage[] =
   "  calendar load FILE --year Y --notice-title T [--notice-no N] [--published-on DATE] [--source-url URL]\n"
   "                                           load (or replace) one year of the working-day calendar from a CSV\n"
   "                                           (date,kind,name) as published by the State Council General Office\n"
-  "  audit [--agency CODE] [--as-of DATE] [--chunk N]\n"
+  "  audit [--agency CODE] [--as-of DATE] [--chunk N] [--jobs J]\n"
   "                                           the batch audit of every case (or one agency's) as of DATE (default\n"
-  "                                           today), N cases per transaction (default 2000): progress on a\n"
-  "                                           terminal, a summary at the end\n"
+  "                                           today), N cases per transaction (default 2000) on J connections at\n"
+  "                                           once (default 1; up to the database server's cores): progress on\n"
+  "                                           a terminal, a summary at the end\n"
   "  report --agency CODE --from DATE --to DATE --format html|csv|json [--out FILE]\n"
   "                                           the audit report of one agency (cases filed in the period), compared\n"
   "                                           with the previous period of the same length\n"
@@ -480,9 +481,10 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
   static const struct option longopts[] = {{"agency", required_argument, NULL, 'a'},
                                            {"as-of", required_argument, NULL, 'd'},
                                            {"chunk", required_argument, NULL, 'c'},
+                                           {"jobs", required_argument, NULL, 'j'},
                                            {NULL, 0, NULL, 0}};
   const char *agency = NULL, *as_of = NULL;
-  int chunk = AUDIT_CHUNK_DEFAULT;
+  int chunk = AUDIT_CHUNK_DEFAULT, jobs = 1;
   int opt;
   optind = 0; /* re-initialise GNU getopt (see token_create) */
   opterr = 0;
@@ -504,6 +506,14 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
       if (*optarg == '\0' || *end != '\0' || n < 1 || n > 100000)
         return bad_usage("--chunk '%s' is not a number of cases from 1 to 100000", optarg);
       chunk = (int)n;
+      break;
+    }
+    case 'j': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*optarg == '\0' || *end != '\0' || n < 1 || n > AUDIT_JOBS_MAX)
+        return bad_usage("--jobs '%s' is not a number of connections from 1 to 16", optarg);
+      jobs = (int)n;
       break;
     }
     default: return bad_usage("audit: unknown or incomplete flag '%s'", argv[optind - 1]);
@@ -528,8 +538,23 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
   }
   fprintf(stderr, "audit run %lld: %lld cases of %s as of %s, rule pack %s\n", rep.run_id, rep.total,
           agency ? agency : "every agency", rep.as_of, pack->version);
+  /* --jobs: more connections, each evaluating chunks in its own thread (the first holds the audit lock) */
+  struct db_conn *conns[AUDIT_JOBS_MAX] = {c->db};
+  int nconns = 1;
+  for (; nconns < jobs; nconns++) {
+    char cerr[512];
+    conns[nconns] = db_connect(c->cfg->db, "caseaudit audit", c->cfg->timezone, c->cfg->db_connect_timeout_s, 0,
+                               cerr, sizeof cerr);
+    if (conns[nconns] == NULL) {
+      fprintf(stderr, "caseaudit: --jobs %d: connection %d failed (%s); going on with %d\n", jobs, nconns + 1, cerr,
+              nconns);
+      break;
+    }
+  }
   struct progress_state ps = {.tty = isatty(STDERR_FILENO)};
-  ar = audit_execute(c->db, agency, pack, chunk, &rep, audit_progress, &ps, err, sizeof err);
+  ar = audit_execute(conns, nconns, agency, pack, chunk, &rep, audit_progress, &ps, err, sizeof err);
+  for (int i = 1; i < nconns; i++)
+    db_close(conns[i]);
   printf("audit run %lld %s: %lld cases in %.1fs; findings: %lld opened, %lld resolved, %lld reopened, %lld updated, "
          "%lld unchanged; drift (changed by a new rule pack): %lld cases\n",
          rep.run_id, ar == AUDIT_DONE ? "completed" : "FAILED", rep.done, rep.seconds, rep.counts.opened,

@@ -26,7 +26,7 @@ static void *audit_thread(void *arg)
   struct audit_job *j = arg;
   char err[1024];
   log_set_request_id("audit");
-  enum audit_result ar = audit_execute(j->db, j->agency, j->pack_copy, AUDIT_CHUNK_DEFAULT, &j->rep, NULL, NULL, err, sizeof err);
+  enum audit_result ar = audit_execute(&j->db, 1, j->agency, j->pack_copy, AUDIT_CHUNK_DEFAULT, &j->rep, NULL, NULL, err, sizeof err);
   if (ar == AUDIT_DONE)
     log_info("audit run %lld completed: %lld cases in %.1fs, %lld opened, %lld resolved", j->rep.run_id, j->rep.done,
              j->rep.seconds, j->rep.counts.opened, j->rep.counts.resolved);
