@@ -381,7 +381,41 @@ BEGIN
                        'one row per case');
     RAISE NOTICE 'ok: new agency';
 
-    ---- 10. deleting a case removes its child rows (ON DELETE CASCADE)
+    ---- 10. ca_store_batch: a batch the database refuses in part is stored again record by record
+    -- (a record with a duplicate document id fails alone, its neighbours are stored); one case twice in a batch is
+    -- stored in input order (created, then updated); every stored record gets a case_upserted change.
+    DECLARE
+        b jsonb := jsonb_build_array(
+            jsonb_set(base, '{case_no}', '"批量〔2024〕1号"'),
+            jsonb_set(jsonb_set(base, '{case_no}', '"批量〔2024〕2号"'), '{documents,1,id}', '"D1"'),
+            jsonb_set(base, '{case_no}', '"批量〔2024〕3号"'),
+            jsonb_set(base, '{case_no}', '"批量〔2024〕4号"'),
+            jsonb_set(jsonb_set(base, '{case_no}', '"批量〔2024〕4号"'), '{source,version}', '8'));
+        got text;
+        n_changes bigint := (SELECT count(*) FROM changes);
+    BEGIN
+        SELECT string_agg(x.ord || ':' || x.status || coalesce(':' || x.stored_version, ''), ' ' ORDER BY x.ord)
+          INTO got FROM ca_store_batch(b, NULL) x;
+        PERFORM pg_temp.ok(got = '1:created 2:error 3:created 4:created 5:updated:3',
+                           format('mixed batch outcomes: %s', got));
+        PERFORM pg_temp.ok((SELECT error FROM ca_store_batch(jsonb_build_array(b -> 1), NULL)) LIKE '%duplicate key%',
+                           'the failing record names its error');
+        PERFORM pg_temp.ok(NOT EXISTS (SELECT FROM cases x WHERE x.case_no = '批量〔2024〕2号'),
+                           'the failing record wrote nothing');
+        PERFORM pg_temp.ok(pg_temp.child_counts(ca_case_id(base #>> '{agency,code}', '批量〔2024〕3号'))
+                           = pg_temp.child_counts(ca_case_id(base #>> '{agency,code}', '批量〔2024〕4号')),
+                           'neighbours stored whole');
+        PERFORM pg_temp.ok((SELECT count(*) FROM changes) - n_changes = 4, 'one change per stored record');
+        -- the whole batch again: nothing written, set-based
+        SELECT string_agg(x.status, ' ' ORDER BY x.ord) INTO got
+          FROM ca_store_batch(jsonb_build_array(b -> 0, b -> 2, b -> 4), NULL) x;
+        PERFORM pg_temp.ok(got = 'unchanged unchanged unchanged', format('batch sent again: %s', got));
+        SELECT string_agg(x.status, ' ' ORDER BY x.ord) INTO got FROM ca_store_batch('[]', NULL) x;
+        PERFORM pg_temp.ok(got IS NULL, 'empty batch: no rows');
+    END;
+    RAISE NOTICE 'ok: batches';
+
+    ---- 11. deleting a case removes its child rows (ON DELETE CASCADE)
     DELETE FROM cases WHERE id = v_id;
     PERFORM pg_temp.ok(pg_temp.child_counts(v_id) = '{"officers": 0, "penalties": 0, "notified": 0, "events": 0,
                        "event_officers": 0, "event_documents": 0, "documents": 0, "recordings": 0, "services": 0,
