@@ -131,49 +131,49 @@ BEGIN
       FROM unnest(v_sids, v_srecs) AS s(id, rec)
       CROSS JOIN LATERAL (SELECT s.id, s.rec, s.rec #>> '{agency,code}' AS code,
                                  (s.rec #>> '{source,version}')::int AS ver) AS i
-  ON CONFLICT (id) DO UPDATE SET (
-      category, procedure, sector, cause,
-      source_system, version, source_updated_at,
-      party_type, party_name, party_id_type, party_id_number, party_address, party_phone,
-      party_legal_representative,
-      violation_began_on, violation_ended_on, violation_discovered_on,
-      violation_life_health_or_financial_safety, violation_harmful_consequence,
-      filed_on, decided_on, closed_on,
-      decision_outcome, decision_major, decision_complex, decision_social_impact,
-      collective_held_on, collective_chair, collective_attendees, collective_conclusion,
-      collective_signed,
-      hearing_right_notified, hearing_requested_on, hearing_notice_served_on, hearing_held_on,
-      hearing_host_cert_no, hearing_waived, hearing_record_signed,
-      defense_made, defense_reexamined_on,
-      publication_published_on, publication_url, publication_document_number,
-      publication_withdrawn_on, publication_withdraw_reason,
-      decision_change_kind, decision_change_on,
-      archived_on, archive_retention,
-      record, updated_at
-  ) = (
-      EXCLUDED.category, EXCLUDED.procedure, EXCLUDED.sector, EXCLUDED.cause,
-      EXCLUDED.source_system, EXCLUDED.version, EXCLUDED.source_updated_at,
-      EXCLUDED.party_type, EXCLUDED.party_name, EXCLUDED.party_id_type, EXCLUDED.party_id_number,
-      EXCLUDED.party_address, EXCLUDED.party_phone,
-      EXCLUDED.party_legal_representative,
-      EXCLUDED.violation_began_on, EXCLUDED.violation_ended_on, EXCLUDED.violation_discovered_on,
-      EXCLUDED.violation_life_health_or_financial_safety, EXCLUDED.violation_harmful_consequence,
-      EXCLUDED.filed_on, EXCLUDED.decided_on, EXCLUDED.closed_on,
-      EXCLUDED.decision_outcome, EXCLUDED.decision_major, EXCLUDED.decision_complex,
-      EXCLUDED.decision_social_impact,
-      EXCLUDED.collective_held_on, EXCLUDED.collective_chair, EXCLUDED.collective_attendees,
-      EXCLUDED.collective_conclusion, EXCLUDED.collective_signed,
-      EXCLUDED.hearing_right_notified, EXCLUDED.hearing_requested_on,
-      EXCLUDED.hearing_notice_served_on, EXCLUDED.hearing_held_on,
-      EXCLUDED.hearing_host_cert_no, EXCLUDED.hearing_waived, EXCLUDED.hearing_record_signed,
-      EXCLUDED.defense_made, EXCLUDED.defense_reexamined_on,
-      EXCLUDED.publication_published_on, EXCLUDED.publication_url,
-      EXCLUDED.publication_document_number,
-      EXCLUDED.publication_withdrawn_on, EXCLUDED.publication_withdraw_reason,
-      EXCLUDED.decision_change_kind, EXCLUDED.decision_change_on,
-      EXCLUDED.archived_on, EXCLUDED.archive_retention,
-      EXCLUDED.record, now()
-  )
+    ON CONFLICT (id) DO UPDATE SET (
+        category, procedure, sector, cause,
+        source_system, version, source_updated_at,
+        party_type, party_name, party_id_type, party_id_number, party_address, party_phone,
+        party_legal_representative,
+        violation_began_on, violation_ended_on, violation_discovered_on,
+        violation_life_health_or_financial_safety, violation_harmful_consequence,
+        filed_on, decided_on, closed_on,
+        decision_outcome, decision_major, decision_complex, decision_social_impact,
+        collective_held_on, collective_chair, collective_attendees, collective_conclusion,
+        collective_signed,
+        hearing_right_notified, hearing_requested_on, hearing_notice_served_on, hearing_held_on,
+        hearing_host_cert_no, hearing_waived, hearing_record_signed,
+        defense_made, defense_reexamined_on,
+        publication_published_on, publication_url, publication_document_number,
+        publication_withdrawn_on, publication_withdraw_reason,
+        decision_change_kind, decision_change_on,
+        archived_on, archive_retention,
+        record, updated_at
+    ) = (
+        EXCLUDED.category, EXCLUDED.procedure, EXCLUDED.sector, EXCLUDED.cause,
+        EXCLUDED.source_system, EXCLUDED.version, EXCLUDED.source_updated_at,
+        EXCLUDED.party_type, EXCLUDED.party_name, EXCLUDED.party_id_type, EXCLUDED.party_id_number,
+        EXCLUDED.party_address, EXCLUDED.party_phone,
+        EXCLUDED.party_legal_representative,
+        EXCLUDED.violation_began_on, EXCLUDED.violation_ended_on, EXCLUDED.violation_discovered_on,
+        EXCLUDED.violation_life_health_or_financial_safety, EXCLUDED.violation_harmful_consequence,
+        EXCLUDED.filed_on, EXCLUDED.decided_on, EXCLUDED.closed_on,
+        EXCLUDED.decision_outcome, EXCLUDED.decision_major, EXCLUDED.decision_complex,
+        EXCLUDED.decision_social_impact,
+        EXCLUDED.collective_held_on, EXCLUDED.collective_chair, EXCLUDED.collective_attendees,
+        EXCLUDED.collective_conclusion, EXCLUDED.collective_signed,
+        EXCLUDED.hearing_right_notified, EXCLUDED.hearing_requested_on,
+        EXCLUDED.hearing_notice_served_on, EXCLUDED.hearing_held_on,
+        EXCLUDED.hearing_host_cert_no, EXCLUDED.hearing_waived, EXCLUDED.hearing_record_signed,
+        EXCLUDED.defense_made, EXCLUDED.defense_reexamined_on,
+        EXCLUDED.publication_published_on, EXCLUDED.publication_url,
+        EXCLUDED.publication_document_number,
+        EXCLUDED.publication_withdrawn_on, EXCLUDED.publication_withdraw_reason,
+        EXCLUDED.decision_change_kind, EXCLUDED.decision_change_on,
+        EXCLUDED.archived_on, EXCLUDED.archive_retention,
+        EXCLUDED.record, now()
+    )
     WHERE c.version < EXCLUDED.version AND c.id = ANY (v_upd);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows <> cardinality(v_sids) THEN
@@ -211,7 +211,7 @@ BEGIN
     -- ORDINALITY (ord = 1-based position in the source array) and each object element through jsonb_to_record,
     -- whose column list converts types (dates, instants, bools, numbers, string arrays to text[]).
     -- ca_jarr / ca_jobj turn JSON null into "no rows" / NULL; non-object elements are skipped.
-  INSERT INTO case_officers (case_id, ord, name, cert_no, cert_valid_from, cert_valid_until, role)
+    INSERT INTO case_officers (case_id, ord, name, cert_no, cert_valid_from, cert_valid_until, role)
     SELECT i.id, e.ord, x.name, x.cert_no, x.cert_valid_from, x.cert_valid_until, x.role
     FROM unnest(v_sids, v_srecs) AS i(id, rec)
     CROSS JOIN LATERAL jsonb_array_elements(ca_jarr(i.rec -> 'officers')) WITH ORDINALITY AS e(v, ord)
