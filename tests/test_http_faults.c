@@ -531,6 +531,15 @@ END_TEST
 #define IDLE_CONNS 1100
 #define IDLE_LIMIT 200
 
+/* The bound on the daemon's growth in resident memory across a flood. Under AddressSanitizer freed memory sits in
+ * its quarantine (up to 256 MB) and every thread gets shadow and fake stacks, so there the bound only catches a
+ * runaway; LeakSanitizer checks the daemon at its exit (a leak fails its exit status, asserted below). */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_GROWTH_MAX_KB (128 * 1024)
+#else
+#define RSS_GROWTH_MAX_KB (20 * 1024)
+#endif
+
 static void raise_file_limit(void)
 {
   struct rlimit rl;
@@ -642,7 +651,7 @@ START_TEST(idle_connection_flood_from_one_address_is_refused_cleanly)
                 curl_easy_strerror((CURLcode)rc), same_ms);
   ck_assert_msg(other_ms < 2000, "another address waited %.0f ms", other_ms);
   ck_assert_msg(threads2 <= threads0 + 2, "connection threads left: %ld, were %ld", threads2, threads0);
-  ck_assert_msg(rss2 - rss0 < 20 * 1024, "VmRSS grew by %ld kB", rss2 - rss0);
+  ck_assert_msg(rss2 - rss0 < RSS_GROWTH_MAX_KB, "VmRSS grew by %ld kB", rss2 - rss0);
   int st = testd_kill(SIGTERM);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 }
@@ -707,7 +716,7 @@ START_TEST(idle_connection_flood_beyond_max_connections_then_service_resumes)
                 fresh.status, queued_after_close);
   ck_assert_msg(new_ms < 2000, "a new client took %.0f ms", new_ms);
   ck_assert_msg(threads2 <= threads0 + 2, "connection threads left: %ld, were %ld", threads2, threads0);
-  ck_assert_msg(rss2 - rss0 < 20 * 1024, "VmRSS grew by %ld kB", rss2 - rss0);
+  ck_assert_msg(rss2 - rss0 < RSS_GROWTH_MAX_KB, "VmRSS grew by %ld kB", rss2 - rss0);
   int st = testd_kill(SIGTERM);
   ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
 }
