@@ -5,6 +5,7 @@
 #include <check.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <microhttpd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,8 +82,25 @@ static void tls_settings(const char *cert, const char *key)
   snprintf(key_kv, sizeof key_kv, "tls_key=%s", key);
 }
 
+struct lines {
+  long next, total;
+};
+
+static size_t produce_lines(void *arg, char *buf, size_t cap)
+{
+  struct lines *l = arg;
+  if (l->next > l->total)
+    return 0;
+  const char *line = small_case("TLSBULK", l->next++);
+  size_t n = strlen(line);
+  ck_assert_uint_le(n, cap);
+  memcpy(buf, line, n);
+  return n;
+}
+
 START_TEST(https_with_the_ca_pinned)
 {
+  ck_assert_msg(MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES, "this libmicrohttpd was built without TLS");
   char ci[1024];
   snprintf(ci, sizeof ci, "%s", testdb_create("tls", true));
   const char *token = testdb_token(ci, "ing", "ingest", NULL);
@@ -121,6 +139,14 @@ START_TEST(https_with_the_ca_pinned)
   char *n = testdb_value(ci, "SELECT count(*) FROM cases WHERE agency_code = 'TLS'");
   ck_assert_str_eq(n, "1");
   free(n);
+  /* a chunked NDJSON upload, read incrementally through TLS */
+  snprintf(url, sizeof url, "%s/api/v1/cases/bulk", base);
+  const char *ndjson_headers[] = {auth, "Content-Type: application/x-ndjson", NULL};
+  struct lines lines = {1, 300};
+  http_stream(&r, url, ndjson_headers, produce_lines, &lines);
+  ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+  ck_assert_int_eq(json_integer_value(json_object_get(r.json, "accepted")), 300);
+  http_reply_free(&r);
 
   /* a wrong token over TLS is still a 401 */
   const char *bad[] = {"Authorization: Bearer nope", NULL};
