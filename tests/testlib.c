@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -182,6 +183,7 @@ const char *testd_spawn(const char *conninfo, ...)
   child = fork();
   ck_assert_int_ge(child, 0);
   if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a test that fails (and exits) takes its daemon with it */
     if (freopen(child_log, "w", stderr) == NULL)
       _exit(126);
     execl(CASEAUDIT_BUILD_ROOT "/daemon/caseauditd", "caseauditd", "--config", child_conf, "--db", conninfo,
