@@ -217,23 +217,34 @@ const char *testd_spawn(const char *conninfo, ...)
   return NULL;
 }
 
+/* Removes the child's files; its log goes to stderr first when it did not end the way sig ends it. */
+static int reaped(int sig, int st)
+{
+  bool expected = (WIFEXITED(st) && WEXITSTATUS(st) == 0) || (WIFSIGNALED(st) && WTERMSIG(st) == sig);
+  if (!expected) {
+    char *log = read_file(child_log, NULL);
+    fprintf(stderr, "caseauditd (status %d) logged:\n%s\n", st, log);
+    free(log);
+  }
+  child = 0;
+  unlink(child_conf);
+  unlink(child_log);
+  return st;
+}
+
 int testd_kill(int sig)
 {
   ck_assert_msg(child > 0, "testd_kill: no child daemon");
   kill(child, sig);
   int st = 0;
   for (int i = 0; i < 3000; i++) {
-    if (waitpid(child, &st, WNOHANG) == child) {
-      child = 0;
-      unlink(child_conf);
-      return st;
-    }
+    if (waitpid(child, &st, WNOHANG) == child)
+      return reaped(sig, st);
     usleep(10 * 1000);
   }
   kill(child, SIGKILL);
   waitpid(child, &st, 0);
-  child = 0;
-  unlink(child_conf);
+  reaped(SIGKILL, st);
   ck_abort_msg("caseauditd did not exit within 30 s of signal %d", sig);
   return st;
 }

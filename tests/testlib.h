@@ -36,7 +36,8 @@ void testd_stop(void);
 const char *testd_spawn(const char *conninfo, ...);
 pid_t testd_pid(void);
 const char *testd_log_path(void);
-/* Sends sig to the child and waits up to 30 s for it to exit; returns its wait status (see waitpid). */
+/* Sends sig to the child and waits up to 30 s for it to exit; returns its wait status (see waitpid). Removes its
+ * log (printed to stderr first when it did not exit 0 or by sig). */
 int testd_kill(int sig);
 
 struct http_reply {
