@@ -28,6 +28,10 @@ struct setting {
 static const struct setting settings[] = {
   {"listen", SET_LISTEN, "127.0.0.1:8080", 0, 255, false, false, OFF(listen),
    "Address and port the HTTP server binds (ADDR:PORT; [::1]:PORT for IPv6)."},
+  {"tls_cert", SET_STRING, "", 0, 4096, false, false, OFF(tls_cert),
+   "PEM file of the server certificate (intermediates may follow). With tls_key: HTTPS only; both empty: plain HTTP."},
+  {"tls_key", SET_STRING, "", 0, 4096, false, false, OFF(tls_key),
+   "PEM file of the certificate's private key, unencrypted. Set both tls_cert and tls_key, or neither."},
   {"db", SET_STRING, "dbname=caseaudit", 1, 4096, false, true, OFF(db),
    "libpq connection string. Overridden by $CASEAUDIT_DB, which --db overrides."},
   {"db_pool_size", SET_INT, "8", 1, 256, false, false, OFF(db_pool_size),
@@ -39,9 +43,9 @@ static const struct setting settings[] = {
   {"db_statement_timeout_ms", SET_INT, "60000", 0, 86400000, false, false, OFF(db_statement_timeout_ms),
    "statement_timeout of the daemon's database sessions (0: none)."},
   {"max_connections", SET_INT, "512", 1, 65535, false, false, OFF(max_connections),
-   "HTTP connections served at once (one thread each); further connections are refused."},
+   "HTTP connections served at once (one thread each); further ones wait in the listen queue until one closes."},
   {"max_connections_per_ip", SET_INT, "64", 1, 65535, false, false, OFF(max_connections_per_ip),
-   "HTTP connections one client address may hold at once."},
+   "HTTP connections one client address may hold at once; its further ones are closed at once."},
   {"connection_timeout_s", SET_INT, "30", 1, 3600, false, false, OFF(connection_timeout_s),
    "An idle or stalled HTTP connection is closed after this many seconds."},
   {"body_max_bytes", SET_INT, "16777216", 1024, 1073741824, true, false, OFF(body_max_bytes),
@@ -250,6 +254,17 @@ int config_load_file(struct config *c, const char *path, char *err, size_t errle
   return 0;
 }
 
+int config_check(const struct config *c, char *err, size_t errlen)
+{
+  bool cert = c->tls_cert[0] != '\0', key = c->tls_key[0] != '\0';
+  if (cert != key) {
+    snprintf(err, errlen, "key '%s': not set while %s is: set both tls_cert and tls_key, or neither",
+             cert ? "tls_key" : "tls_cert", cert ? "tls_cert" : "tls_key");
+    return -1;
+  }
+  return 0;
+}
+
 struct config *config_load(const char *explicit_path, const char *default_path, const char *db_override,
                            const char *listen_override, char *err, size_t errlen)
 {
@@ -270,6 +285,8 @@ struct config *config_load(const char *explicit_path, const char *default_path, 
   if (db_override != NULL && config_set(c, "db", db_override, err, errlen) != 0)
     goto fail;
   if (listen_override != NULL && config_set(c, "listen", listen_override, err, errlen) != 0)
+    goto fail;
+  if (config_check(c, err, errlen) != 0)
     goto fail;
   return c;
 fail:
@@ -356,7 +373,10 @@ void config_write_example(FILE *out)
       fprintf(out, "# range %ld..%ld; %s\n", s->min, s->max, s->reloadable ? "reloadable" : "restart needed");
     else
       fprintf(out, "# %s\n", s->reloadable ? "reloadable" : "restart needed");
-    fprintf(out, "#%s = %s\n", s->name, s->def);
+    if (s->def[0] == '\0')
+      fprintf(out, "#%s =\n", s->name); /* empty: unset */
+    else
+      fprintf(out, "#%s = %s\n", s->name, s->def);
   }
 }
 

@@ -7,6 +7,8 @@
 
 struct config {
   char *listen;  /* ADDR:PORT */
+  char *tls_cert; /* PEM file path, or "" for plain HTTP */
+  char *tls_key;  /* PEM file path; set exactly when tls_cert is */
   char *db;      /* libpq conninfo */
   long db_pool_size;
   long db_acquire_timeout_ms;
@@ -40,8 +42,11 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
  * config and discard it on error. A missing file is an error here: callers decide whether that is fatal. */
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
 
+/* Checks what no single key can: tls_cert and tls_key are set together. On error returns -1 with the key named. */
+int config_check(const struct config *c, char *err, size_t errlen);
+
 /* Fills a config the way both programs do: defaults, then the file (a missing default_path is fine, a missing
- * explicit path is not), then $CASEAUDIT_DB, then the --db and --listen overrides (NULL when not given). */
+ * explicit path is not), then $CASEAUDIT_DB, then the --db and --listen overrides (NULL when not given), then config_check. */
 struct config *config_load(const char *explicit_path, const char *default_path, const char *db_override,
                            const char *listen_override, char *err, size_t errlen);
 

@@ -590,7 +590,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
   log_warn("libmicrohttpd: %s", msg);
 }
 
-struct http_server *http_start(const struct config *cfg, char *err, size_t errlen)
+struct http_server *http_start(const struct config *cfg, const struct http_tls *tls, char *err, size_t errlen)
 {
   char host[256];
   unsigned port;
@@ -616,15 +616,23 @@ struct http_server *http_start(const struct config *cfg, char *err, size_t errle
   if (s == NULL)
     goto fail;
   unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
-                   MHD_USE_ERROR_LOG | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+                   MHD_USE_ERROR_LOG | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+  /* TLS 1.2 and 1.3 only; the list ends at once (plain HTTP) when tls is NULL */
+  struct MHD_OptionItem tls_options[] = {
+    {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, tls ? (void *)tls->cert_pem : NULL},
+    {MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? (void *)tls->key_pem : NULL},
+    {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
+    {MHD_OPTION_END, 0, NULL},
+  };
   s->mhd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, or MHD warns it may miss some */
                             MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
                             MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                            MHD_OPTION_ARRAY, tls_options,
                             MHD_OPTION_END);
   if (s->mhd == NULL) {
     snprintf(err, errlen, "cannot listen on %s (address in use or not local?)", cfg->listen);

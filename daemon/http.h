@@ -69,8 +69,14 @@ void reply_header(struct request *r, const char *name, const char *value);
 
 /* ---- the server ---- */
 struct http_server;
-/* Starts listening per cfg (listen, limits, timeouts). Port 0 picks a free port (see http_port). */
-struct http_server *http_start(const struct config *cfg, char *err, size_t errlen);
+/* A certificate and its key, both PEM text (NUL-terminated), checked by the caller (daemon.c) to be a pair. */
+struct http_tls {
+  const char *cert_pem;
+  const char *key_pem;
+};
+/* Starts listening per cfg (listen, limits, timeouts); HTTPS only when tls is not NULL (it must stay valid until
+ * http_stop). Port 0 picks a free port (see http_port). */
+struct http_server *http_start(const struct config *cfg, const struct http_tls *tls, char *err, size_t errlen);
 unsigned http_port(const struct http_server *s);
 /* Stops accepting new connections; requests in flight go on. */
 void http_quiesce(struct http_server *s);

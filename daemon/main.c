@@ -50,6 +50,7 @@ static void reload(const struct options *o)
     return;
   }
   config_changed_fixed_keys(app_config(), c, warn_fixed);
+  daemon_tls_reload_check(c);
   log_set_level((enum log_level)log_level_parse(c->log_level));
   app_config_swap(c);
   log_info("settings reloaded");

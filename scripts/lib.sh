@@ -4,10 +4,10 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PGBIN=/usr/lib/postgresql/15/bin
 
-# Debian packages the build, the tests and the demo need.
+# Debian packages the build, the tests and the demo need (openssl: the TLS tests make their certificates with it).
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev python3 curl ca-certificates
           libmicrohttpd-dev libpq-dev libjansson-dev libinih-dev libsodium-dev check libsubunit-dev
-          libcurl4-gnutls-dev postgresql-15 postgresql-client-15)
+          libgnutls28-dev libcurl4-gnutls-dev postgresql-15 postgresql-client-15 openssl)
 # The tests also need Node.js for the OpenAPI validator (tests/openapi), and Chromium with CJK fonts for the
 # browser tests of the web page (tests/browser).
 TEST_PACKAGES=(nodejs npm chromium fonts-noto-cjk)

@@ -1,13 +1,18 @@
 /* Test helpers: throwaway databases on the cluster scripts/test started, an in-process daemon, libcurl calls. */
 #include "testlib.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -115,10 +120,133 @@ const char *testd_start(const char *conninfo, ...)
     ck_assert_msg(config_set(cfg, key, eq + 1, err, sizeof err) == 0, "%s", err);
   }
   va_end(ap);
+  bool tls = cfg->tls_cert[0] != '\0';
   server = daemon_start(cfg, err, sizeof err);
   ck_assert_msg(server != NULL, "daemon_start: %s", err);
-  snprintf(base_url, sizeof base_url, "http://127.0.0.1:%u", http_port(server));
+  snprintf(base_url, sizeof base_url, "%s://127.0.0.1:%u", tls ? "https" : "http", http_port(server));
   return base_url;
+}
+
+static pid_t child;
+static char child_log[128], child_conf[128];
+
+static int free_port(void)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, (struct sockaddr *)&a, &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+pid_t testd_pid(void) { return child; }
+const char *testd_log_path(void) { return child_log; }
+
+const char *testd_spawn(const char *conninfo, ...)
+{
+  static int counter;
+  ck_assert_msg(child == 0, "testd_spawn: a child daemon is already running");
+  int port = free_port();
+  snprintf(child_conf, sizeof child_conf, "/tmp/caseauditd-testd-%d-%d.conf", (int)getpid(), counter);
+  snprintf(child_log, sizeof child_log, "/tmp/caseauditd-testd-%d-%d.log", (int)getpid(), counter++);
+  /* the settings given first, so that a "listen=" among them replaces the default */
+  char *extra = NULL;
+  size_t extra_len = 0;
+  FILE *x = open_memstream(&extra, &extra_len);
+  bool tls = false, listen = false;
+  va_list ap;
+  va_start(ap, conninfo);
+  const char *kv;
+  while ((kv = va_arg(ap, const char *)) != NULL) {
+    const char *eq = strchr(kv, '=');
+    ck_assert_ptr_nonnull(eq);
+    fprintf(x, "%.*s = %s\n", (int)(eq - kv), kv, eq + 1);
+    tls = tls || (strncmp(kv, "tls_cert=", 9) == 0 && eq[1] != '\0');
+    if (strncmp(kv, "listen=", 7) == 0) {
+      listen = true;
+      port = atoi(strrchr(kv, ':') + 1);
+    }
+  }
+  va_end(ap);
+  fclose(x);
+  FILE *f = fopen(child_conf, "w");
+  ck_assert_ptr_nonnull(f);
+  if (!listen)
+    fprintf(f, "listen = 127.0.0.1:%d\n", port);
+  fprintf(f, "rules_dir = %s/rules\nui_dir = %s/ui\nlog_level = %s\n%s", CASEAUDIT_SOURCE_ROOT,
+          CASEAUDIT_SOURCE_ROOT, getenv("CASEAUDIT_TEST_LOG") ? "debug" : "info", extra);
+  fclose(f);
+  free(extra);
+  unlink(child_log);
+  child = fork();
+  ck_assert_int_ge(child, 0);
+  if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a test that fails (and exits) takes its daemon with it */
+    if (freopen(child_log, "w", stderr) == NULL)
+      _exit(126);
+    execl(CASEAUDIT_BUILD_ROOT "/daemon/caseauditd", "caseauditd", "--config", child_conf, "--db", conninfo,
+          (char *)NULL);
+    _exit(127);
+  }
+  /* up to 30 s: the sanitizer build starts slowly on a busy machine */
+  for (int i = 0; i < 3000; i++) {
+    int st;
+    if (waitpid(child, &st, WNOHANG) == child) {
+      child = 0;
+      char *log = read_file(child_log, NULL);
+      ck_abort_msg("caseauditd exited at start (status %d): %s", st, log);
+    }
+    FILE *l = fopen(child_log, "r");
+    if (l != NULL) {
+      char line[2048];
+      bool up = false;
+      while (!up && fgets(line, sizeof line, l) != NULL)
+        up = strstr(line, "listening on") != NULL;
+      fclose(l);
+      if (up) {
+        snprintf(base_url, sizeof base_url, "%s://127.0.0.1:%d", tls ? "https" : "http", port);
+        return base_url;
+      }
+    }
+    usleep(10 * 1000);
+  }
+  testd_kill(SIGKILL);
+  ck_abort_msg("caseauditd did not start listening within 30 s");
+  return NULL;
+}
+
+/* Removes the child's files; its log goes to stderr first when it did not end the way sig ends it. */
+static int reaped(int sig, int st)
+{
+  bool expected = (WIFEXITED(st) && WEXITSTATUS(st) == 0) || (WIFSIGNALED(st) && WTERMSIG(st) == sig);
+  if (!expected) {
+    char *log = read_file(child_log, NULL);
+    fprintf(stderr, "caseauditd (status %d) logged:\n%s\n", st, log);
+    free(log);
+  }
+  child = 0;
+  unlink(child_conf);
+  unlink(child_log);
+  return st;
+}
+
+int testd_kill(int sig)
+{
+  ck_assert_msg(child > 0, "testd_kill: no child daemon");
+  kill(child, sig);
+  int st = 0;
+  for (int i = 0; i < 3000; i++) {
+    if (waitpid(child, &st, WNOHANG) == child)
+      return reaped(sig, st);
+    usleep(10 * 1000);
+  }
+  kill(child, SIGKILL);
+  waitpid(child, &st, 0);
+  reaped(SIGKILL, st);
+  ck_abort_msg("caseauditd did not exit within 30 s of signal %d", sig);
+  return st;
 }
 
 void testd_stop(void)
@@ -141,11 +269,19 @@ static size_t collect(char *data, size_t size, size_t nmemb, void *arg)
   return n;
 }
 
-static char source_addr[64];
+static char source_addr[64], cainfo[1024];
 
 void http_set_source(const char *addr) { snprintf(source_addr, sizeof source_addr, "%s", addr ? addr : ""); }
+void http_set_cainfo(const char *path) { snprintf(cainfo, sizeof cainfo, "%s", path ? path : ""); }
 
 void http_do(struct http_reply *out, const char *method, const char *url, const char *const *headers,
+             const char *body, size_t body_len)
+{
+  int rc = http_try(out, method, url, headers, body, body_len);
+  ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, url, curl_easy_strerror((CURLcode)rc));
+}
+
+int http_try(struct http_reply *out, const char *method, const char *url, const char *const *headers,
              const char *body, size_t body_len)
 {
   memset(out, 0, sizeof *out);
@@ -166,13 +302,17 @@ void http_do(struct http_reply *out, const char *method, const char *url, const 
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (source_addr[0] != '\0')
     curl_easy_setopt(curl, CURLOPT_INTERFACE, source_addr);
+  if (cainfo[0] != '\0')
+    curl_easy_setopt(curl, CURLOPT_CAINFO, cainfo);
   if (body != NULL) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
   }
   CURLcode rc = curl_easy_perform(curl);
-  ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, url, curl_easy_strerror(rc));
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+  if (rc == CURLE_OK)
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+  else
+    out->status = -1;
   curl_slist_free_all(hl);
   curl_easy_cleanup(curl);
   if (out->body == NULL)
@@ -180,6 +320,7 @@ void http_do(struct http_reply *out, const char *method, const char *url, const 
   out->len = strlen(out->body);
   json_error_t jerr;
   out->json = json_loads(out->body, 0, &jerr);
+  return (int)rc;
 }
 
 struct stream_src {
@@ -215,6 +356,8 @@ void http_stream(struct http_reply *out, const char *url, const char *const *hea
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out->headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (cainfo[0] != '\0')
+    curl_easy_setopt(curl, CURLOPT_CAINFO, cainfo);
   CURLcode rc = curl_easy_perform(curl);
   if (rc == CURLE_OK)
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Base conninfo of the throwaway cluster, from $CASEAUDIT_TEST_PG (set by scripts/test). A missing variable
  * fails the test: database tests never skip. */
@@ -24,9 +25,20 @@ char *testdb_value(const char *conninfo, const char *sql);
 const char *testdb_token(const char *conninfo, const char *name, const char *role, const char *agencies_pg);
 
 /* An in-process caseauditd on 127.0.0.1 and a free port, against conninfo. Extra "key=value" settings may follow
- * (NULL-terminated). Returns the base URL "http://127.0.0.1:PORT". */
+ * (NULL-terminated). Returns the base URL "http://127.0.0.1:PORT" ("https://" when tls_cert is among them). */
 const char *testd_start(const char *conninfo, ...);
 void testd_stop(void);
+
+/* caseauditd as a child process (the built binary), for faults an in-process daemon cannot take (SIGKILL). Same
+ * settings as testd_start; waits until it listens (fails the test, with its log, when it exits instead). Its
+ * stderr goes to testd_log_path(). A "listen=" setting replaces the default address (the URL keeps 127.0.0.1).
+ * Returns the base URL. One child at a time. */
+const char *testd_spawn(const char *conninfo, ...);
+pid_t testd_pid(void);
+const char *testd_log_path(void);
+/* Sends sig to the child and waits up to 30 s for it to exit; returns its wait status (see waitpid). Removes its
+ * log (printed to stderr first when it did not exit 0 or by sig). */
+int testd_kill(int sig);
 
 struct http_reply {
   long status;
@@ -41,6 +53,11 @@ void http_do(struct http_reply *out, const char *method, const char *url, const 
              const char *body, size_t body_len);
 /* The local address later requests are sent from (e.g. "127.0.0.2"), or NULL for the default. */
 void http_set_source(const char *addr);
+/* The only CA file later https requests trust (a test's self-signed certificate), or NULL for the system's. */
+void http_set_cainfo(const char *path);
+/* http_do for requests that may fail: returns libcurl's code (0: a reply was read; else out->status is -1). */
+int http_try(struct http_reply *out, const char *method, const char *url, const char *const *headers,
+             const char *body, size_t body_len);
 
 /* A POST whose chunked body comes from produce(arg, buf, cap), called until it returns 0. */
 void http_stream(struct http_reply *out, const char *url, const char *const *headers,
