@@ -33,8 +33,8 @@ static void write_conf(const char *extra)
 {
   FILE *f = fopen(conf_path, "w");
   ck_assert_ptr_nonnull(f);
-  fprintf(f, "listen = 127.0.0.1:%d\ndrain_timeout_s = 5\nrules_dir = %s/rules\nui_dir = %s/ui\n%s", port,
-          CASEAUDIT_SOURCE_ROOT, CASEAUDIT_SOURCE_ROOT, extra);
+  fprintf(f, "listen = 127.0.0.1:%d\ndrain_timeout_s = %d\nrules_dir = %s/rules\nui_dir = %s/ui\n%s", port,
+          (int)(5 * testlib_time_scale()), CASEAUDIT_SOURCE_ROOT, CASEAUDIT_SOURCE_ROOT, extra);
   fclose(f);
 }
 
@@ -50,7 +50,7 @@ static char *log_text(void)
 
 static bool log_has(const char *needle)
 {
-  for (int i = 0; i < 50; i++) {
+  for (int i = 0; i < 50 * testlib_time_scale(); i++) {
     char *t = log_text();
     bool found = strstr(t, needle) != NULL;
     free(t);
@@ -170,7 +170,7 @@ START_TEST(sighup_reload_keeps_old_settings_on_error)
   http_reply_free(&r);
 
   kill(child, SIGTERM);
-  ck_assert_int_eq(wait_exit(10), 0);
+  ck_assert_int_eq(wait_exit(10 * testlib_time_scale()), 0);
   unlink(conf_path);
   unlink(log_path);
 }
@@ -185,7 +185,7 @@ START_TEST(sigterm_exits_zero_when_idle)
   usleep(100 * 1000);
   ck_assert_int_eq(wait_exit(0.1), -1);
   kill(child, SIGTERM);
-  ck_assert_int_eq(wait_exit(5), 0);
+  ck_assert_int_eq(wait_exit(5 * testlib_time_scale()), 0);
   ck_assert(log_has("draining"));
   ck_assert(log_has("stopped"));
   unlink(conf_path);
@@ -239,7 +239,7 @@ START_TEST(sigterm_lets_an_upload_in_flight_finish)
   pthread_join(t, NULL);
   ck_assert_msg(sl.reply.status == 200, "status %ld: %s", sl.reply.status, sl.reply.body);
   ck_assert_int_eq(json_integer_value(json_object_get(sl.reply.json, "accepted")), 40);
-  ck_assert_int_eq(wait_exit(5), 0);
+  ck_assert_int_eq(wait_exit(5 * testlib_time_scale()), 0);
   char *n = testdb_value(conninfo, "SELECT count(*) FROM cases WHERE agency_code = 'SIG'");
   ck_assert_str_eq(n, "40");
   free(n);
@@ -263,7 +263,7 @@ START_TEST(second_sigterm_exits_at_once)
   usleep(300 * 1000);
   ck_assert_int_eq(wait_exit(0.1), -1); /* still draining */
   kill(child, SIGTERM);
-  ck_assert_int_eq(wait_exit(3), 0);
+  ck_assert_int_eq(wait_exit(3 * testlib_time_scale()), 0);
   ck_assert(log_has("second signal"));
   pthread_join(t, NULL);
   ck_assert_msg(sl.reply.status != 200, "the upload was not cut short");

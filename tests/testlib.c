@@ -298,7 +298,7 @@ int http_try(struct http_reply *out, const char *method, const char *url, const 
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out->body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out->headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)(60 * testlib_time_scale()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (source_addr[0] != '\0')
     curl_easy_setopt(curl, CURLOPT_INTERFACE, source_addr);
@@ -354,7 +354,7 @@ void http_stream(struct http_reply *out, const char *url, const char *const *hea
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out->body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out->headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)(120 * testlib_time_scale()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (cainfo[0] != '\0')
     curl_easy_setopt(curl, CURLOPT_CAINFO, cainfo);
@@ -446,6 +446,13 @@ const char *fixture(const char *name)
   static char path[1024];
   snprintf(path, sizeof path, "%s/%s", CASEAUDIT_FIXTURES, name);
   return path;
+}
+
+double testlib_time_scale(void)
+{
+  const char *v = getenv("CASEAUDIT_TEST_TIME_SCALE");
+  double scale = v != NULL ? atof(v) : 1.0;
+  return scale >= 1.0 ? scale : 1.0;
 }
 
 int testlib_run(Suite *s)

@@ -73,6 +73,11 @@ void http_reply_free(struct http_reply *r);
 /* Asserts r is an error body with this code; returns its details array. */
 json_t *assert_error(const struct http_reply *r, long status, const char *code);
 
+/* How many times slower than usual the tests run: $CASEAUDIT_TEST_TIME_SCALE (at least 1, default 1; scripts/valgrind
+ * sets it). Only waits for something bound to happen ("within N seconds") are multiplied by it, never a check that
+ * something has not happened yet. */
+double testlib_time_scale(void);
+
 /* Runs the suite the usual way (CK_ENV: CK_FORK, CK_VERBOSITY, CK_TAP_LOG_FILE_NAME from meson) and returns the
  * process exit status: 0 when every test passed. */
 int testlib_run(Suite *s);
