@@ -11,6 +11,9 @@ PACKAGES=(meson ninja-build pkg-config gcc libc6-dev python3 curl ca-certificate
 # The tests also need Node.js for the OpenAPI validator (tests/openapi), and Chromium with CJK fonts for the
 # browser tests of the web page (tests/browser).
 TEST_PACKAGES=(nodejs npm chromium fonts-noto-cjk)
+# scripts/fuzz (and its smoke run in scripts/test): clang with libFuzzer and the sanitizer runtimes, and
+# llvm-symbolizer for readable stack traces.
+FUZZ_PACKAGES=(clang libclang-rt-dev llvm)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -127,8 +127,9 @@ static void unescape(char *s)
   for (char *p = s; *p; p++)
     if (*p == '+')
       *p = ' ';
-  size_t n = MHD_http_unescape(s);
-  FUZZ_CHECK(n == strlen(s));
+  size_t before = strlen(s);
+  /* "%00" decodes to a NUL: the value a handler sees (a C string) ends there, as with libmicrohttpd's lookup */
+  FUZZ_CHECK(MHD_http_unescape(s) <= before);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
