@@ -31,16 +31,25 @@ json_t *req_json_body(struct request *r, const struct vspec *spec, bool empty_ok
   return in;
 }
 
+/* Well-formed UTF-8 as the Unicode Standard's table 3-7 defines it: no overlong forms, no surrogates (U+D800..DFFF),
+ * nothing above U+10FFFF. PostgreSQL refuses anything else, so a value that passes here must be well formed. */
 bool utf8_valid(const char *s)
 {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
-    int n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
-    if (n < 0 || (n == 1 && *p < 0xC2) || (n == 3 && *p > 0xF4))
+    int n = *p < 0x80                  ? 0
+            : *p >= 0xC2 && *p <= 0xDF ? 1
+            : *p >= 0xE0 && *p <= 0xEF ? 2
+            : *p >= 0xF0 && *p <= 0xF4 ? 3
+                                       : -1;
+    if (n < 0)
       return false;
+    /* the second byte's range is narrower after E0 (overlong), ED (surrogates), F0 (overlong), F4 (> U+10FFFF) */
+    unsigned char lo = *p == 0xE0 ? 0xA0 : *p == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = *p == 0xED ? 0x9F : *p == 0xF4 ? 0x8F : 0xBF;
     p++;
     for (int i = 0; i < n; i++, p++)
-      if ((*p & 0xC0) != 0x80)
+      if (*p < (i == 0 ? lo : 0x80) || *p > (i == 0 ? hi : 0xBF))
         return false;
   }
   return true;
