@@ -69,7 +69,7 @@ int ndjson_finish(struct ndjson *nd)
 {
   if (nd->cur.len == 0 && nd->overlong == 0)
     return 0;
-  return end_line(nd);
+  return end_line(nd) != 0 ? -1 : 0; /* the callback's own code is not ours to pass on */
 }
 
 void ndjson_free(struct ndjson *nd) { buf_free(&nd->cur); }

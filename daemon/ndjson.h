@@ -23,7 +23,7 @@ void ndjson_init(struct ndjson *nd, size_t max_line, int (*on_line)(void *, size
                  int (*on_overlong)(void *, size_t, size_t), void *arg);
 /* Returns 0, or -1 when a callback returned non-zero or memory ran out. */
 int ndjson_feed(struct ndjson *nd, const char *data, size_t len);
-/* The end of the stream: a last line without a newline is delivered too. */
+/* The end of the stream: a last line without a newline is delivered too. Returns as ndjson_feed() does. */
 int ndjson_finish(struct ndjson *nd);
 void ndjson_free(struct ndjson *nd);
 

@@ -30,4 +30,16 @@ json_t *req_json_body(struct request *r, const struct vspec *spec, bool empty_ok
 /* true when s is valid UTF-8. */
 bool utf8_valid(const char *s);
 
+/* The checks the parsers above make, on a value alone (no request; the fuzzer and unit tests call them). Each takes
+ * a NUL-terminated value and returns NULL when it is acceptable, else the reason the parser's 400 gives. */
+const char *param_check_text(const char *v, size_t max_bytes);
+bool param_check_enum(const char *v, const char *const *choices);
+const char *param_check_date(const char *v);
+const char *param_check_instant(const char *v);
+const char *param_check_uuid(const char *v);
+const char *param_check_agency(const char *v);
+const char *param_check_rule(const char *v);
+/* v may be NULL (absent); *n is then 50, else the limit when accepted. */
+const char *param_check_limit(const char *v, long *n);
+
 #endif

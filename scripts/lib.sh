@@ -13,6 +13,9 @@ PACKAGES=(meson ninja-build pkg-config gcc libc6-dev python3 curl ca-certificate
 TEST_PACKAGES=(nodejs npm chromium fonts-noto-cjk)
 # The hardening checks of docs/reliability.md: wrk drives scripts/load, valgrind runs scripts/valgrind.
 HARDENING_PACKAGES=(wrk valgrind)
+# scripts/fuzz (and its smoke run in scripts/test): clang with libFuzzer and the sanitizer runtimes, and
+# llvm-symbolizer for readable stack traces.
+FUZZ_PACKAGES=(clang libclang-rt-dev llvm)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -1,5 +1,8 @@
-/* test_validate.c: Check tests of the strict parser, the spec walker and the case record spec, one mutation each. */
+/* test_validate.c: Check tests of the strict parser, the spec walker, the case record spec (one mutation each) and
+ * the query parameter checks of params.c. */
 #include "validate.h"
+
+#include "params.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -755,6 +758,78 @@ START_TEST(test_when_null)
 }
 END_TEST
 
+/* ---- Query parameter text (params.c) --------------------------------------------------------------------- */
+
+/* Query values reach PostgreSQL as text, which refuses ill-formed UTF-8: the check must refuse exactly what it
+ * refuses (Unicode table 3-7). The fuzzer found overlong forms, surrogates and code points above U+10FFFF passing. */
+struct utf8_case {
+  const char *s;
+  bool ok;
+};
+
+static const struct utf8_case utf8_cases[] = {
+  {"", true},
+  {"plain ascii", true},
+  {"\xC2\x80", true},                 /* U+0080, the smallest two-byte form */
+  {"\xE8\xA1\x8C\xE6\x94\xBF", true}, /* 行政 */
+  {"\xE0\xA0\x80", true},             /* U+0800 */
+  {"\xED\x9F\xBF", true},             /* U+D7FF, just below the surrogates */
+  {"\xEE\x80\x80", true},             /* U+E000, just above them */
+  {"\xF0\x90\x80\x80", true},         /* U+10000 */
+  {"\xF4\x8F\xBF\xBF", true},         /* U+10FFFF, the last code point */
+  {"\xC0\xAF", false},                 /* overlong "/" */
+  {"\xC1\xBF", false},                 /* overlong */
+  {"\xE0\x80\xAF", false},             /* overlong "/" in three bytes */
+  {"\xE0\x9F\xBF", false},             /* overlong U+07FF */
+  {"\xED\xA0\x80", false},             /* U+D800, a surrogate */
+  {"\xED\xBF\xBF", false},             /* U+DFFF */
+  {"\xF0\x80\x80\xAF", false},         /* overlong in four bytes */
+  {"\xF0\x8F\xBF\xBF", false},         /* overlong U+FFFF */
+  {"\xF4\x90\x80\x80", false},         /* U+110000 */
+  {"\xF5\x80\x80\x80", false},
+  {"\xFF", false},
+  {"\x80", false},                     /* a continuation byte alone */
+  {"\xE8\xA1", false},                 /* cut short at the end */
+  {"\xE8\xA1x", false},                /* cut short before ASCII */
+};
+
+START_TEST(test_utf8)
+{
+  const struct utf8_case *c = &utf8_cases[_i];
+
+  ck_assert_msg(utf8_valid(c->s) == c->ok, "utf8_valid(case %d)", _i);
+  ck_assert_msg((param_check_text(c->s, 200) == NULL) == c->ok, "param_check_text(case %d)", _i);
+}
+END_TEST
+
+START_TEST(test_param_checks)
+{
+  long n = 0;
+
+  ck_assert_ptr_null(param_check_limit(NULL, &n));
+  ck_assert_int_eq(n, 50);
+  ck_assert_ptr_null(param_check_limit("500", &n));
+  ck_assert_int_eq(n, 500);
+  ck_assert_str_eq(param_check_limit("501", &n), "must be a whole number from 1 to 500");
+  ck_assert_ptr_nonnull(param_check_limit("", &n));
+  ck_assert_ptr_nonnull(param_check_limit("1x", &n));
+  ck_assert_str_eq(param_check_text("abc", 2), "too long");
+  ck_assert_str_eq(param_check_text("\xC0\xAF", 200), "not valid UTF-8");
+  ck_assert_ptr_null(param_check_uuid("6f1c2a3e-9b7d-4c1e-8a2f-0d9e8b7c6a5f"));
+  ck_assert_str_eq(param_check_uuid("6f1c2a3e-9b7d-4c1e-8a2f-0d9e8b7c6a5"), "not a UUID");
+  ck_assert_ptr_null(param_check_agency("SAMR-0101.x_y"));
+  ck_assert_str_eq(param_check_agency("SAMR 0101"), "not an agency code");
+  ck_assert_ptr_nonnull(param_check_agency(""));
+  ck_assert_ptr_null(param_check_rule("P01"));
+  ck_assert_str_eq(param_check_rule("p01"), "not a rule id (like P01)");
+  ck_assert_ptr_null(param_check_date("2024-02-29"));
+  ck_assert_ptr_nonnull(param_check_date("2023-02-29"));
+  ck_assert_ptr_null(param_check_instant("2022-06-30"));
+  ck_assert_ptr_null(param_check_instant("2022-06-30T08:00:00+08:00"));
+  ck_assert_ptr_nonnull(param_check_instant("2022-06-30T24:00:00Z"));
+}
+END_TEST
+
 /* ---- Whole-record behaviour --------------------------------------------------------------------------------- */
 
 START_TEST(test_cap)
@@ -930,6 +1005,11 @@ static Suite *validate_suite(void)
   tc = tcase_create("dates");
   tcase_add_loop_test(tc, test_when, 0, (int)(sizeof whens / sizeof whens[0]));
   tcase_add_test(tc, test_when_null);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("params");
+  tcase_add_loop_test(tc, test_utf8, 0, (int)(sizeof utf8_cases / sizeof utf8_cases[0]));
+  tcase_add_test(tc, test_param_checks);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("record");
