@@ -11,6 +11,8 @@ PACKAGES=(meson ninja-build pkg-config gcc libc6-dev python3 curl ca-certificate
 # The tests also need Node.js for the OpenAPI validator (tests/openapi), and Chromium with CJK fonts for the
 # browser tests of the web page (tests/browser).
 TEST_PACKAGES=(nodejs npm chromium fonts-noto-cjk)
+# bench/run also needs wrk (HTTP load); pgbench comes with postgresql-15.
+BENCH_PACKAGES=(wrk)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
