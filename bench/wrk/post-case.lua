@@ -35,10 +35,17 @@ function init(args)
   table.insert(pieces, body:sub(pos))
 end
 
+local headers
+
 function request()
+  if not headers then -- wrk.format takes the headers given or wrk.headers (those of -H), not both
+    headers = {}
+    for k, v in pairs(wrk.headers) do headers[k] = v end
+    headers["Content-Type"] = "application/json"
+  end
   counter = counter + 1
   local body = table.concat(pieces, string.format("%s-%d-%d", prefix, thread_id, counter))
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", nil, headers, body)
 end
 
 function response(status, headers, body)
