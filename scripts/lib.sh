@@ -16,6 +16,8 @@ HARDENING_PACKAGES=(wrk valgrind)
 # scripts/fuzz (and its smoke run in scripts/test): clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer for readable stack traces.
 FUZZ_PACKAGES=(clang libclang-rt-dev llvm)
+# bench/run also needs wrk (HTTP load); pgbench comes with postgresql-15.
+BENCH_PACKAGES=(wrk)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
