@@ -331,14 +331,19 @@ struct case_source {
   char limit[16]; /* the page size: lives as long as the source (a CSV stream outlives the handler) */
   char after_id[40], after_score[16];
   char *scope, *q;
-  json_t *rows;
+  json_t *rows;            /* CSV: the rows as objects */
+  struct json_page *page;  /* JSON: the rows as text */
 };
 
 static void case_row(void *arg, const char *json, const char *id, const char *score)
 {
   struct case_source *s = arg;
-  json_error_t jerr;
-  json_array_append_new(s->rows, json_loads(json, 0, &jerr));
+  if (s->page != NULL && !json_page_add(s->page, json))
+    return; /* the row after the page: the cursor stays on the page's last row */
+  if (s->page == NULL) {
+    json_error_t jerr;
+    json_array_append_new(s->rows, json_loads(json, 0, &jerr));
+  }
   snprintf(s->after_id, sizeof s->after_id, "%s", id);
   snprintf(s->after_score, sizeof s->after_score, "%s", score);
 }
@@ -377,7 +382,7 @@ void handle_case_list(struct request *r)
   static const char *const severities[] = {"error", "warning", NULL};
   static const char *const sorts[] = {"id", "score", NULL};
   struct case_source *s = calloc(1, sizeof *s);
-  json_t *pos = NULL, *items = NULL;
+  json_t *pos = NULL;
   char limit[8];
   const char *q = NULL, *sort = NULL;
   bool csv = false, count = false;
@@ -428,40 +433,29 @@ void handle_case_list(struct request *r)
   if (c == NULL)
     goto out;
   s->db = c;
-  int want = atoi(limit);
+  struct json_page page = {.want = atoi(limit)};
   char plus_one[16];
-  snprintf(plus_one, sizeof plus_one, "%d", want + 1);
+  snprintf(plus_one, sizeof plus_one, "%d", page.want + 1);
   f->limit = plus_one;
-  items = json_array();
-  if (case_fetch(s, items) < 0) {
-    reply_error(r, ERR_DB_UNAVAILABLE, NULL);
+  s->page = &page;
+  if (s->after_id[0] != '\0') {
+    f->after_id = s->after_id;
+    f->after_score = s->after_score;
+  }
+  enum db_status st = db_case_list(c, f, case_row, s);
+  long long total = -1;
+  if (st == DB_OK && count)
+    st = db_case_count(c, f, &total);
+  if (st != DB_OK) {
+    buf_free(&page.items);
+    reply_db_error(r, st);
     goto out;
   }
-  json_t *next = json_null();
-  if ((int)json_array_size(items) > want) {
-    json_array_remove(items, (size_t)want);
-    json_t *last = json_array_get(items, (size_t)want - 1);
-    json_t *p = json_pack("{s:O, s:O}", "id", json_object_get(last, "id"), "score", json_object_get(last, "score"));
-    char *cur = cursor_encode(p, scope);
-    json_decref(p);
-    next = cur ? json_string(cur) : json_null();
-    free(cur);
-  }
-  json_t *reply = json_pack("{s:O, s:o}", "items", items, "next_cursor", next);
-  if (count) {
-    long long total = 0;
-    enum db_status st = db_case_count(c, f, &total);
-    if (st != DB_OK) {
-      json_decref(reply);
-      reply_db_error(r, st);
-      goto out;
-    }
-    json_object_set_new(reply, "total", json_integer(total));
-  }
-  reply_json(r, 200, reply);
+  json_t *last = json_pack("{s:s, s:I}", "id", s->after_id, "score", (json_int_t)atoll(s->after_score));
+  json_page_reply(r, &page, last, scope, total);
+  json_decref(last);
 out:
   if (s != NULL)
     case_source_free(s);
-  json_decref(items);
   json_decref(pos);
 }

@@ -23,12 +23,18 @@ struct finding_source {
   char limit[16]; /* the page size: lives as long as the source (a CSV stream outlives the handler) */
   char after_id[40];
   char *scope;
-  json_t *rows;
+  json_t *rows;            /* CSV: the rows as objects */
+  struct json_page *page;  /* JSON: the rows as text */
 };
 
 static void finding_row(void *arg, const char *json, const char *id)
 {
   struct finding_source *s = arg;
+  if (s->page != NULL) {
+    if (json_page_add(s->page, json))
+      snprintf(s->after_id, sizeof s->after_id, "%s", id);
+    return;
+  }
   json_error_t jerr;
   json_t *row = json_loads(json, 0, &jerr);
   /* flat message columns for CSV; JSON keeps {zh, en} */
@@ -68,7 +74,7 @@ void handle_finding_list(struct request *r)
   static const char *const severities[] = {"error", "warning", NULL};
   static const char *const statuses[] = {"open", "acknowledged", "waived", "resolved", NULL};
   struct finding_source *s = calloc(1, sizeof *s);
-  json_t *pos = NULL, *items = NULL;
+  json_t *pos = NULL;
   char limit[8];
   bool csv = false, count = false;
   if (s == NULL) {
@@ -109,47 +115,28 @@ void handle_finding_list(struct request *r)
   }
   if ((s->db = req_db(r)) == NULL)
     goto out;
-  int want = atoi(limit);
+  struct json_page page = {.want = atoi(limit)};
   char plus_one[16];
-  snprintf(plus_one, sizeof plus_one, "%d", want + 1);
+  snprintf(plus_one, sizeof plus_one, "%d", page.want + 1);
   f->limit = plus_one;
-  items = json_array();
-  if (finding_fetch(s, items) < 0) {
-    reply_error(r, ERR_DB_UNAVAILABLE, NULL);
+  s->page = &page;
+  if (s->after_id[0] != '\0')
+    f->after_id = s->after_id;
+  enum db_status st = db_finding_list(s->db, f, finding_row, s);
+  long long total = -1;
+  if (st == DB_OK && count)
+    st = db_finding_count(s->db, f, &total);
+  if (st != DB_OK) {
+    buf_free(&page.items);
+    reply_db_error(r, st);
     goto out;
   }
-  size_t i;
-  json_t *it;
-  json_array_foreach(items, i, it)
-  {
-    json_object_del(it, "message_zh");
-    json_object_del(it, "message_en");
-  }
-  json_t *next = json_null();
-  if ((int)json_array_size(items) > want) {
-    json_array_remove(items, (size_t)want);
-    json_t *p = json_pack("{s:O}", "id", json_object_get(json_array_get(items, (size_t)want - 1), "id"));
-    char *cur = cursor_encode(p, scope);
-    json_decref(p);
-    next = cur ? json_string(cur) : json_null();
-    free(cur);
-  }
-  json_t *reply = json_pack("{s:O, s:o}", "items", items, "next_cursor", next);
-  if (count) {
-    long long total = 0;
-    enum db_status st = db_finding_count(s->db, f, &total);
-    if (st != DB_OK) {
-      json_decref(reply);
-      reply_db_error(r, st);
-      goto out;
-    }
-    json_object_set_new(reply, "total", json_integer(total));
-  }
-  reply_json(r, 200, reply);
+  json_t *last = json_pack("{s:s}", "id", s->after_id);
+  json_page_reply(r, &page, last, scope, total);
+  json_decref(last);
 out:
   if (s != NULL)
     finding_source_free(s);
-  json_decref(items);
   json_decref(pos);
 }
 

@@ -45,6 +45,36 @@ int listing_cursor(struct request *r, const char *scope, json_t **pos)
   return 0;
 }
 
+bool json_page_add(struct json_page *p, const char *json)
+{
+  if (++p->n > p->want)
+    return false;
+  if (p->n > 1)
+    buf_append(&p->items, ",", 1);
+  buf_append(&p->items, json, strlen(json));
+  return true;
+}
+
+void json_page_reply(struct request *r, struct json_page *p, const json_t *last, const char *scope, long long total)
+{
+  struct buf b = {0};
+  char *cur = p->n > p->want && last != NULL ? cursor_encode(last, scope) : NULL;
+  int err = buf_append(&b, "{\"items\":[", 10);
+  if (p->items.len > 0)
+    err |= buf_append(&b, p->items.data, p->items.len);
+  err |= cur != NULL ? buf_printf(&b, "],\"next_cursor\":\"%s\"", cur) : buf_append(&b, "],\"next_cursor\":null", 20);
+  if (total >= 0)
+    err |= buf_printf(&b, ",\"total\":%lld", total);
+  err |= buf_append(&b, "}", 1);
+  if (err != 0)
+    reply_error(r, ERR_INTERNAL, "out of memory");
+  else
+    reply_text(r, 200, "application/json; charset=utf-8", b.data, b.len);
+  free(cur);
+  buf_free(&b);
+  buf_free(&p->items);
+}
+
 char *like_escape(const char *s)
 {
   struct buf b = {0};
