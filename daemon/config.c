@@ -52,7 +52,7 @@ static const struct setting settings[] = {
    "Largest request body accepted by single-record endpoints (413 beyond it)."},
   {"bulk_line_max_bytes", SET_INT, "8388608", 1024, 268435456, true, false, OFF(bulk_line_max_bytes),
    "Longest NDJSON line of a bulk upload; a longer line is rejected on its own."},
-  {"bulk_batch_size", SET_INT, "200", 1, 100000, true, false, OFF(bulk_batch_size),
+  {"bulk_batch_size", SET_INT, "500", 1, 100000, true, false, OFF(bulk_batch_size),
    "Bulk lines committed per transaction (each line under its own savepoint)."},
   {"drain_timeout_s", SET_INT, "30", 0, 3600, true, false, OFF(drain_timeout_s),
    "On SIGTERM, how long in-flight requests may take to finish before the daemon exits anyway."},
