@@ -42,28 +42,6 @@ static int cli(const char *conninfo, const char *args, char **output)
   return WEXITSTATUS(st);
 }
 
-/* Stores records without evaluating them (as if the pack had not seen them). */
-static void store_all(const char *conninfo, json_t *records)
-{
-  PGconn *pg = PQconnectdb(conninfo);
-  ck_assert_int_eq(PQstatus(pg), CONNECTION_OK);
-  for (size_t start = 0; start < json_array_size(records); start += 500) {
-    json_t *batch = json_array();
-    for (size_t i = start; i < start + 500 && i < json_array_size(records); i++)
-      json_array_append(batch, json_array_get(records, i));
-    char *text = json_dumps(batch, JSON_COMPACT);
-    const char *p[] = {text};
-    PGresult *res = PQexecParams(pg, "SELECT count(*) FROM ca_store_batch($1::jsonb, NULL) WHERE status = 'error'",
-                                 1, NULL, p, NULL, NULL, 0);
-    ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQresultErrorMessage(res));
-    ck_assert_str_eq(PQgetvalue(res, 0, 0), "0");
-    PQclear(res);
-    free(text);
-    json_decref(batch);
-  }
-  PQfinish(pg);
-}
-
 static char *value(const char *conninfo, const char *sql) { return testdb_value(conninfo, sql); }
 
 START_TEST(as_of_audit_opens_and_resolves_deadline_findings)
@@ -73,7 +51,7 @@ START_TEST(as_of_audit_opens_and_resolves_deadline_findings)
   json_t *rec = example();
   json_object_del(rec, "publication"); /* decided 2022-04-07, never published */
   json_t *all = json_pack("[O]", rec);
-  store_all(ci, all);
+  testdb_store_unevaluated(ci, all);
   char *out;
   /* the day after the decision: the publication deadline has not passed, nothing to find yet */
   ck_assert_msg(cli(ci, "audit --as-of 2022-04-08", &out) == 0, "%s", out);
@@ -94,7 +72,7 @@ START_TEST(as_of_audit_opens_and_resolves_deadline_findings)
   json_t *fixed = example();
   json_object_set_new(json_object_get(fixed, "source"), "version", json_integer(4));
   all = json_pack("[O]", fixed);
-  store_all(ci, all);
+  testdb_store_unevaluated(ci, all);
   ck_assert_msg(cli(ci, "audit --as-of 2022-06-30", &out) == 0, "%s", out);
   n = value(ci, "SELECT status FROM findings WHERE rule_id = 'P01'");
   ck_assert_str_eq(n, "resolved");
@@ -209,9 +187,9 @@ START_TEST(killed_audit_then_complete_equals_one_run)
   json_t *data = dataset(1000);
   char a[1024], b[1024];
   snprintf(a, sizeof a, "%s", testdb_create("audit_kill", true));
-  store_all(a, data);
+  testdb_store_unevaluated(a, data);
   snprintf(b, sizeof b, "%s", testdb_create("audit_once", true));
-  store_all(b, data);
+  testdb_store_unevaluated(b, data);
   json_decref(data);
   char *out;
   /* the reference: one uninterrupted run */
@@ -279,9 +257,9 @@ START_TEST(parallel_and_incremental_audits_equal_full_serial_ones)
   json_t *data = dataset(600);
   char a[1024], b[1024];
   snprintf(a, sizeof a, "%s", testdb_create("audit_jobs", true));
-  store_all(a, data);
+  testdb_store_unevaluated(a, data);
   snprintf(b, sizeof b, "%s", testdb_create("audit_serial", true));
-  store_all(b, data);
+  testdb_store_unevaluated(b, data);
   json_decref(data);
   char *out;
   ck_assert_msg(cli(a, "audit --as-of 2022-06-30 --chunk 64 --jobs 3", &out) == 0, "%s", out);
@@ -328,7 +306,7 @@ START_TEST(report_figures_equal_independent_sql)
   char ci[1024];
   snprintf(ci, sizeof ci, "%s", testdb_create("report", true));
   json_t *data = dataset(60);
-  store_all(ci, data);
+  testdb_store_unevaluated(ci, data);
   json_decref(data);
   char *out;
   ck_assert_msg(cli(ci, "audit --as-of 2022-06-30", &out) == 0, "%s", out);

@@ -11,22 +11,6 @@
 
 #include "testlib.h"
 
-static double now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void pg_ctl(const char *action)
-{
-  const char *ctl = getenv("CASEAUDIT_TEST_PG_CTL");
-  ck_assert_msg(ctl != NULL, "CASEAUDIT_TEST_PG_CTL is not set: run through scripts/test");
-  char cmd[1024];
-  snprintf(cmd, sizeof cmd, "%s %s", ctl, action);
-  ck_assert_msg(system(cmd) == 0, "'%s' failed", cmd);
-}
-
 START_TEST(readyz_follows_the_database)
 {
   char conninfo[1024];
@@ -47,25 +31,25 @@ START_TEST(readyz_follows_the_database)
   ck_assert_int_eq(r.status, 200);
   http_reply_free(&r);
 
-  pg_ctl("stop");
+  testpg_ctl("stop");
   for (int i = 0; i < 3; i++) {
-    double t0 = now_ms();
+    double t0 = test_now_ms();
     http_do(&r, "GET", readyz, NULL, NULL, 0);
-    double took = now_ms() - t0;
+    double took = test_now_ms() - t0;
     json_t *d = assert_error(&r, 503, "not_ready");
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(d, 0), "path")), "database");
     ck_assert_msg(took < 1000.0, "readyz took %.0f ms while the database was down", took);
     http_reply_free(&r);
-    t0 = now_ms();
+    t0 = test_now_ms();
     http_do(&r, "GET", me, headers, NULL, 0);
-    took = now_ms() - t0;
+    took = test_now_ms() - t0;
     assert_error(&r, 503, "database_unavailable");
     ck_assert_str_eq(http_header(&r, "Retry-After"), "1");
     ck_assert_msg(took < 1000.0, "an API request took %.0f ms while the database was down", took);
     http_reply_free(&r);
   }
 
-  pg_ctl("start");
+  testpg_ctl("start");
   bool ready = false;
   for (int i = 0; i < 100 && !ready; i++) {
     http_do(&r, "GET", readyz, NULL, NULL, 0);
@@ -112,7 +96,7 @@ static size_t produce(void *arg, char *buf, size_t cap)
     /* stop only once some batch has committed, however slow the machine: the test needs both outcomes */
     for (int i = 0; i < 600 && committed(p->conninfo) <= 0; i++)
       usleep(100 * 1000);
-    pg_ctl("stop");
+    testpg_ctl("stop");
     p->stopped = true;
   }
   const char *line = small_case("FAULT", p->next);
@@ -136,7 +120,7 @@ START_TEST(postgres_stopped_mid_bulk_loses_no_accepted_line)
   struct producer p = {.next = 1, .total = 400, .stop_after = 200, .conninfo = conninfo};
   struct http_reply r;
   http_stream(&r, url, headers, produce, &p);
-  pg_ctl("start"); /* first: a failed assertion must not leave the shared cluster down */
+  testpg_ctl("start"); /* first: a failed assertion must not leave the shared cluster down */
   ck_assert_msg(r.status == 200, "status %ld: %.300s", r.status, r.body);
   long accepted = (long)json_integer_value(json_object_get(r.json, "accepted"));
   long rejected = (long)json_integer_value(json_object_get(r.json, "rejected"));

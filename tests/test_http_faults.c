@@ -26,22 +26,6 @@
 
 #define CLI CASEAUDIT_BUILD_ROOT "/daemon/caseaudit"
 
-static double now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void pg_ctl(const char *action)
-{
-  const char *ctl = getenv("CASEAUDIT_TEST_PG_CTL");
-  ck_assert_msg(ctl != NULL, "CASEAUDIT_TEST_PG_CTL is not set: run through scripts/test");
-  char cmd[1024];
-  snprintf(cmd, sizeof cmd, "%s %s", ctl, action);
-  ck_assert_msg(system(cmd) == 0, "'%s' failed", cmd);
-}
-
 /* A one-value query that may fail (the server may be down or the table locked): NULL then. */
 static char *try_value(const char *conninfo, const char *sql)
 {
@@ -236,7 +220,7 @@ START_TEST(sigkill_mid_bulk_keeps_committed_batches_whole)
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
   snprintf(url, sizeof url, "%s/api/v1/cases/bulk?results=all", testd_spawn(ci, batch_kv, NULL));
   struct slow_src src = {.data = body, .len = len, .kill_after_lines = 100, .conninfo = ci};
-  double t0 = now_ms();
+  double t0 = test_now_ms();
   http_stream(&r, url, headers, slow_produce, &src);
   ck_assert_msg(src.killed, "the upload ended before the kill (status %ld)", r.status);
   ck_assert_int_eq(r.status, -1); /* no reply: the daemon is gone */
@@ -258,7 +242,7 @@ START_TEST(sigkill_mid_bulk_keeps_committed_batches_whole)
           "faults/kill: %ld of %d lines sent before SIGKILL; %ld cases committed at the kill, %ld stored after it "
           "(%ld batches of %d), %ld daemon sessions busy at the kill, last stored %s, %.0f ms\n",
           src.lines_sent, KILL_TOTAL, src.committed_at_kill, stored, stored / KILL_BATCH, KILL_BATCH,
-          src.busy_backends, last, now_ms() - t0);
+          src.busy_backends, last, test_now_ms() - t0);
   ck_assert_msg(stored >= 2 * KILL_BATCH && stored < KILL_TOTAL, "stored %ld", stored);
   ck_assert_int_eq(stored, src.committed_at_kill); /* nothing committed after the kill */
   ck_assert_int_eq(distinct, stored);
@@ -321,9 +305,9 @@ static void *call_thread(void *arg)
   struct call *c = arg;
   const char *headers[] = {c->auth, NULL};
   struct http_reply r;
-  double t0 = now_ms();
+  double t0 = test_now_ms();
   http_try(&r, "GET", c->url, headers, NULL, 0);
-  c->ms = now_ms() - t0;
+  c->ms = test_now_ms() - t0;
   c->status = r.status;
   json_t *code = json_object_get(json_object_get(r.json, "error"), "code");
   snprintf(c->code, sizeof c->code, "%s", json_is_string(code) ? json_string_value(code) : "");
@@ -390,9 +374,9 @@ START_TEST(exhausted_pool_answers_503_fast_then_recovers)
     worst = calls[i].ms > worst ? calls[i].ms : worst;
   }
   /* what needs no database still answers at once */
-  double t0 = now_ms();
+  double t0 = test_now_ms();
   http_do(&r, "GET", healthz, NULL, NULL, 0);
-  double health_ms = now_ms() - t0;
+  double health_ms = test_now_ms() - t0;
   ck_assert_int_eq(r.status, 200);
   ck_assert_msg(health_ms < 1000, "/healthz took %.0f ms", health_ms);
   http_reply_free(&r);
@@ -410,10 +394,10 @@ START_TEST(exhausted_pool_answers_503_fast_then_recovers)
     ck_assert_msg(holders[i].status == 200, "held request %d: %ld %s", i, holders[i].status, holders[i].code);
   }
   for (int i = 0; i < 5; i++) {
-    t0 = now_ms();
+    t0 = test_now_ms();
     http_do(&r, "GET", me, headers, NULL, 0);
     ck_assert_int_eq(r.status, 200);
-    ck_assert_msg(now_ms() - t0 < 2000, "after the lock: %.0f ms", now_ms() - t0);
+    ck_assert_msg(test_now_ms() - t0 < 2000, "after the lock: %.0f ms", test_now_ms() - t0);
     http_reply_free(&r);
   }
   fprintf(stderr, "faults/pool: held requests finished 200 after %.0f and %.0f ms; service normal again\n",
@@ -442,9 +426,9 @@ static int tcp_connect(int port)
 /* Whether the server has closed fd (EOF or reset) within ms; reads and drops anything it sent first. */
 static bool closed_within(int fd, int ms)
 {
-  double end = now_ms() + ms;
+  double end = test_now_ms() + ms;
   for (;;) {
-    int left = (int)(end - now_ms());
+    int left = (int)(end - test_now_ms());
     struct pollfd p = {.fd = fd, .events = POLLIN};
     if (poll(&p, 1, left > 0 ? left : 0) <= 0)
       return false;
@@ -491,7 +475,7 @@ START_TEST(stalled_clients_lose_their_slot_after_the_timeout)
         ck_assert_int_eq(send(fds[i], rec + b, 1, MSG_NOSIGNAL), 1);
     usleep(20 * 1000);
   }
-  double stalled = now_ms();
+  double stalled = test_now_ms();
 
   /* a fifth client meanwhile: libmicrohttpd stops accepting at max_connections, so it waits in the listen queue
    * until a stalled connection times out, and is then served */
@@ -504,7 +488,7 @@ START_TEST(stalled_clients_lose_their_slot_after_the_timeout)
   double closed_ms[4];
   for (int i = 0; i < 4; i++) {
     ck_assert_msg(closed_within(fds[i], 8000), "stalled connection %d still open 8 s after connection_timeout_s=2", i);
-    closed_ms[i] = now_ms() - stalled;
+    closed_ms[i] = test_now_ms() - stalled;
     close(fds[i]);
   }
   pthread_join(ft, NULL);
@@ -611,9 +595,9 @@ START_TEST(idle_connection_flood_from_one_address_is_refused_cleanly)
   settle(pid, 0, &threads0, &rss0);
 
   static int fds[IDLE_CONNS];
-  double t0 = now_ms();
+  double t0 = test_now_ms();
   int opened = open_idle(port_of(base), fds, IDLE_CONNS);
-  double open_ms = now_ms() - t0;
+  double open_ms = test_now_ms() - t0;
   /* those beyond the address's 64 are accepted and closed at once */
   int still_open = 0;
   usleep(500 * 1000);
@@ -623,14 +607,14 @@ START_TEST(idle_connection_flood_from_one_address_is_refused_cleanly)
   settle(pid, 0, &threads1, &rss1);
   /* a client from the same address is refused cleanly; one from another address is served meanwhile */
   struct http_reply r;
-  t0 = now_ms();
+  t0 = test_now_ms();
   int rc = http_try(&r, "GET", healthz, NULL, NULL, 0);
-  double same_ms = now_ms() - t0;
+  double same_ms = test_now_ms() - t0;
   http_reply_free(&r);
   http_set_source("127.0.0.2");
-  t0 = now_ms();
+  t0 = test_now_ms();
   http_do(&r, "GET", me, headers, NULL, 0);
-  double other_ms = now_ms() - t0;
+  double other_ms = test_now_ms() - t0;
   http_set_source(NULL);
   ck_assert_int_eq(r.status, 200);
   http_reply_free(&r);
@@ -677,9 +661,9 @@ START_TEST(idle_connection_flood_beyond_max_connections_then_service_resumes)
   settle(pid, 0, &threads0, &rss0);
 
   static int fds[IDLE_CONNS];
-  double t0 = now_ms();
+  double t0 = test_now_ms();
   int opened = open_idle(port_of(base), fds, IDLE_CONNS);
-  double open_ms = now_ms() - t0;
+  double open_ms = test_now_ms() - t0;
   usleep(1000 * 1000); /* a thread for each connection up to the limit; the rest wait in the listen queue */
   settle(pid, 0, &threads1, &rss1);
 
@@ -689,15 +673,15 @@ START_TEST(idle_connection_flood_beyond_max_connections_then_service_resumes)
   pthread_t ft;
   ck_assert_int_eq(pthread_create(&ft, NULL, call_thread, &fresh), 0);
   usleep(500 * 1000);
-  double t_close = now_ms();
+  double t_close = test_now_ms();
   close_all(fds, IDLE_CONNS);
   /* once the idle ones are closed, the queued client and a new one are answered */
   pthread_join(ft, NULL);
-  double queued_after_close = now_ms() - t_close;
+  double queued_after_close = test_now_ms() - t_close;
   struct http_reply r;
-  t0 = now_ms();
+  t0 = test_now_ms();
   http_do(&r, "GET", me, headers, NULL, 0);
-  double new_ms = now_ms() - t0;
+  double new_ms = test_now_ms() - t0;
   ck_assert_int_eq(r.status, 200);
   http_reply_free(&r);
   settle(pid, threads0, &threads2, &rss2);
@@ -727,28 +711,6 @@ END_TEST
 static const char *const fingerprint =
   "SELECT md5(string_agg(c.case_no || f.rule_id || f.key || f.status || f.severity || f.points || f.evidence::text, "
   "',' ORDER BY c.case_no, f.rule_id, f.key)) || ' ' || count(*) FROM findings f JOIN cases c ON c.id = f.case_id";
-
-/* Stores records without evaluating them, so that the audit has every case to evaluate. */
-static void store_all(const char *conninfo, json_t *records)
-{
-  PGconn *pg = PQconnectdb(conninfo);
-  ck_assert_int_eq(PQstatus(pg), CONNECTION_OK);
-  for (size_t start = 0; start < json_array_size(records); start += 200) {
-    json_t *batch = json_array();
-    for (size_t i = start; i < start + 200 && i < json_array_size(records); i++)
-      json_array_append(batch, json_array_get(records, i));
-    char *text = json_dumps(batch, JSON_COMPACT);
-    const char *p[] = {text};
-    PGresult *res = PQexecParams(pg, "SELECT count(*) FROM ca_store_batch($1::jsonb, NULL) WHERE status = 'error'",
-                                 1, NULL, p, NULL, NULL, 0);
-    ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQresultErrorMessage(res));
-    ck_assert_str_eq(PQgetvalue(res, 0, 0), "0");
-    PQclear(res);
-    free(text);
-    json_decref(batch);
-  }
-  PQfinish(pg);
-}
 
 static char conf_path[128];
 
@@ -791,17 +753,17 @@ START_TEST(postgres_restart_fails_the_audit_and_the_next_one_completes)
   json_t *data = dataset(AUDIT_CASES, "A");
   char a[1024], b[1024];
   snprintf(a, sizeof a, "%s", testdb_create("audit_pg", true));
-  store_all(a, data);
+  testdb_store_unevaluated(a, data);
   snprintf(b, sizeof b, "%s", testdb_create("audit_ref", true));
-  store_all(b, data);
+  testdb_store_unevaluated(b, data);
   json_decref(data);
   char out_path[128];
   snprintf(out_path, sizeof out_path, "/tmp/caseaudit-faults-%d.out", (int)getpid());
 
   /* the reference: an undisturbed audit */
-  double t0 = now_ms();
+  double t0 = test_now_ms();
   ck_assert_int_eq(wait_child(start_audit(b, out_path), 50), 0);
-  double ref_ms = now_ms() - t0;
+  double ref_ms = test_now_ms() - t0;
 
   /* the same audit, with PostgreSQL stopped once some chunks have committed and while one is half done: a
    * session holding audit_runs (SHARE) stops the chunk at its last statement, after its findings are written */
@@ -823,12 +785,12 @@ START_TEST(postgres_restart_fails_the_audit_and_the_next_one_completes)
                             "application_name = 'caseaudit' AND wait_event_type = 'Lock'");
   }
   done = long_value(a, "SELECT max(cases_done) FROM audit_runs");
-  double t_stop = now_ms();
-  pg_ctl("stop");
-  double stop_ms = now_ms() - t_stop;
+  double t_stop = test_now_ms();
+  testpg_ctl("stop");
+  double stop_ms = test_now_ms() - t_stop;
   int rc = wait_child(pid, 30);
-  double exit_ms = now_ms() - t_stop;
-  pg_ctl("start"); /* first: a failed assertion must not leave the shared cluster down */
+  double exit_ms = test_now_ms() - t_stop;
+  testpg_ctl("start"); /* first: a failed assertion must not leave the shared cluster down */
   PQfinish(locker);
   char *out = read_file(out_path, NULL);
   ck_assert_msg(blocked == 1, "the audit was not caught inside a chunk (%ld sessions waiting, %ld cases done)",

@@ -26,13 +26,6 @@
 
 static char dir[128];
 
-static double now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sh(const char *fmt, ...)
 {
@@ -158,9 +151,9 @@ START_TEST(https_with_the_ca_pinned)
   /* plain HTTP to the TLS port: no HTTP reply, the connection closes promptly */
   char plain[256];
   snprintf(plain, sizeof plain, "http://%s/healthz", base + 8);
-  double t0 = now_ms();
+  double t0 = test_now_ms();
   rc = http_try(&r, "GET", plain, NULL, NULL, 0);
-  double took = now_ms() - t0;
+  double took = test_now_ms() - t0;
   ck_assert_msg(rc != CURLE_OK && r.status == -1, "plain HTTP got a reply: %ld %s", r.status, r.body);
   ck_assert_msg(took < 5000, "plain HTTP to the TLS port took %.0f ms to fail", took);
   fprintf(stderr, "tls: plain HTTP to the TLS port failed in %.0f ms (%s)\n", took,
@@ -180,10 +173,10 @@ START_TEST(https_with_the_ca_pinned)
   char buf[512];
   size_t got = 0;
   ssize_t k;
-  t0 = now_ms();
+  t0 = test_now_ms();
   while ((k = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0 && got < sizeof buf - 1)
     got += (size_t)k;
-  took = now_ms() - t0;
+  took = test_now_ms() - t0;
   close(fd);
   buf[got] = '\0';
   ck_assert_msg(k == 0 || (k < 0 && errno == ECONNRESET), "the connection stayed open (%.0f ms)", took);

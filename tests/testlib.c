@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -57,6 +58,42 @@ char *testdb_value(const char *conninfo, const char *sql)
   PQclear(res);
   PQfinish(pg);
   return v;
+}
+
+void testdb_store_unevaluated(const char *conninfo, json_t *records)
+{
+  PGconn *pg = connect_or_fail(conninfo);
+  for (size_t start = 0; start < json_array_size(records); start += 200) {
+    json_t *batch = json_array();
+    for (size_t i = start; i < start + 200 && i < json_array_size(records); i++)
+      json_array_append(batch, json_array_get(records, i));
+    char *text = json_dumps(batch, JSON_COMPACT);
+    const char *p[] = {text};
+    PGresult *res = PQexecParams(pg, "SELECT count(*) FROM ca_store_batch($1::jsonb, NULL) WHERE status = 'error'",
+                                 1, NULL, p, NULL, NULL, 0);
+    ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQresultErrorMessage(res));
+    ck_assert_str_eq(PQgetvalue(res, 0, 0), "0");
+    PQclear(res);
+    free(text);
+    json_decref(batch);
+  }
+  PQfinish(pg);
+}
+
+void testpg_ctl(const char *action)
+{
+  const char *ctl = getenv("CASEAUDIT_TEST_PG_CTL");
+  ck_assert_msg(ctl != NULL, "CASEAUDIT_TEST_PG_CTL is not set: run through scripts/test");
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "%s %s", ctl, action);
+  ck_assert_msg(system(cmd) == 0, "'%s' failed", cmd);
+}
+
+double test_now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 const char *testdb_create(const char *prefix, bool migrate)

@@ -21,6 +21,17 @@ void testdb_exec(const char *conninfo, const char *sql);
 /* Runs a one-value query and returns the value (malloc'd) or NULL for SQL NULL. */
 char *testdb_value(const char *conninfo, const char *sql);
 
+/* Stores case records (a JSON array) through ca_store_batch without a rule pack, as if the pack had not seen
+ * them yet (an audit then evaluates every rule on them); fails the test when any record is refused. */
+void testdb_store_unevaluated(const char *conninfo, json_t *records);
+
+/* Runs $CASEAUDIT_TEST_PG_CTL ACTION (scripts/pgcluster DIR PORT start|stop|...) on the test cluster; fails the
+ * test when the variable is missing or the command fails. */
+void testpg_ctl(const char *action);
+
+/* Milliseconds on the monotonic clock. */
+double test_now_ms(void);
+
 /* Creates a token directly through the library and returns it (static buffer per call slot 0..7). */
 const char *testdb_token(const char *conninfo, const char *name, const char *role, const char *agencies_pg);
 
