@@ -244,7 +244,10 @@ START_TEST(sigkill_mid_bulk_keeps_committed_batches_whole)
           src.lines_sent, KILL_TOTAL, src.committed_at_kill, stored, stored / KILL_BATCH, KILL_BATCH,
           src.busy_backends, last, test_now_ms() - t0);
   ck_assert_msg(stored >= 2 * KILL_BATCH && stored < KILL_TOTAL, "stored %ld", stored);
-  ck_assert_int_eq(stored, src.committed_at_kill); /* nothing committed after the kill */
+  /* The batch in flight may commit after the kill when its COMMIT had already reached PostgreSQL (the client was
+   * never answered for it, and it is whole); nothing beyond that one batch may (one upload is one session). */
+  ck_assert_msg(stored == src.committed_at_kill || stored == src.committed_at_kill + KILL_BATCH,
+                "%ld stored, %ld committed at the kill", stored, src.committed_at_kill);
   ck_assert_int_eq(distinct, stored);
   /* whole batches only, and in order: lines 1..stored and nothing else */
   ck_assert_msg(stored % KILL_BATCH == 0, "%ld stored: a batch was half committed", stored);
