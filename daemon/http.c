@@ -155,6 +155,17 @@ static void set_response(struct request *r, unsigned status, struct MHD_Response
   r->bytes_out = len;
 }
 
+void reply_owned(struct request *r, unsigned status, const char *content_type, char *text, size_t len)
+{
+  struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+  if (resp == NULL) {
+    free(text);
+    return;
+  }
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+  set_response(r, status, resp, len);
+}
+
 void reply_text(struct request *r, unsigned status, const char *content_type, const char *text, size_t len)
 {
   struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);

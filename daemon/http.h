@@ -54,6 +54,8 @@ bool req_replied(const struct request *r);
 /* ---- replies: exactly one per request; later calls are ignored and logged ---- */
 void reply_json(struct request *r, unsigned status, json_t *body); /* steals body */
 void reply_text(struct request *r, unsigned status, const char *content_type, const char *text, size_t len);
+/* Like reply_text, without a copy: takes text (malloc'd), freed with the response. */
+void reply_owned(struct request *r, unsigned status, const char *content_type, char *text, size_t len);
 void reply_error(struct request *r, enum err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* details: array of {path, message}, stolen. fmt may be NULL for the registry's message. */
 void reply_error_details(struct request *r, enum err e, json_t *details, const char *fmt, ...)

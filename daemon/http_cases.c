@@ -447,7 +447,7 @@ void handle_case_list(struct request *r)
   if (st == DB_OK && count)
     st = db_case_count(c, f, &total);
   if (st != DB_OK) {
-    buf_free(&page.items);
+    buf_free(&page.out);
     reply_db_error(r, st);
     goto out;
   }

@@ -127,7 +127,7 @@ void handle_finding_list(struct request *r)
   if (st == DB_OK && count)
     st = db_finding_count(s->db, f, &total);
   if (st != DB_OK) {
-    buf_free(&page.items);
+    buf_free(&page.out);
     reply_db_error(r, st);
     goto out;
   }

@@ -49,30 +49,31 @@ bool json_page_add(struct json_page *p, const char *json)
 {
   if (++p->n > p->want)
     return false;
-  if (p->n > 1)
-    buf_append(&p->items, ",", 1);
-  buf_append(&p->items, json, strlen(json));
+  if (p->out.len == 0)
+    buf_append(&p->out, "{\"items\":[", 10);
+  else
+    buf_append(&p->out, ",", 1);
+  buf_append(&p->out, json, strlen(json));
   return true;
 }
 
 void json_page_reply(struct request *r, struct json_page *p, const json_t *last, const char *scope, long long total)
 {
-  struct buf b = {0};
+  struct buf *b = &p->out;
   char *cur = p->n > p->want && last != NULL ? cursor_encode(last, scope) : NULL;
-  int err = buf_append(&b, "{\"items\":[", 10);
-  if (p->items.len > 0)
-    err |= buf_append(&b, p->items.data, p->items.len);
-  err |= cur != NULL ? buf_printf(&b, "],\"next_cursor\":\"%s\"", cur) : buf_append(&b, "],\"next_cursor\":null", 20);
+  int err = b->len == 0 ? buf_append(b, "{\"items\":[", 10) : 0;
+  err |= cur != NULL ? buf_printf(b, "],\"next_cursor\":\"%s\"", cur) : buf_append(b, "],\"next_cursor\":null", 20);
   if (total >= 0)
-    err |= buf_printf(&b, ",\"total\":%lld", total);
-  err |= buf_append(&b, "}", 1);
-  if (err != 0)
-    reply_error(r, ERR_INTERNAL, "out of memory");
-  else
-    reply_text(r, 200, "application/json; charset=utf-8", b.data, b.len);
+    err |= buf_printf(b, ",\"total\":%lld", total);
+  err |= buf_append(b, "}", 1);
   free(cur);
-  buf_free(&b);
-  buf_free(&p->items);
+  if (err != 0) {
+    buf_free(b);
+    reply_error(r, ERR_INTERNAL, "out of memory");
+    return;
+  }
+  reply_owned(r, 200, "application/json; charset=utf-8", b->data, b->len); /* the reply owns the text now */
+  *b = (struct buf){0};
 }
 
 char *like_escape(const char *s)

@@ -18,8 +18,8 @@ int listing_cursor(struct request *r, const char *scope, json_t **pos);
  * (that was most of the daemon's CPU for a listing). The query asks for want + 1 rows; the extra one only says
  * that there is a next page. */
 struct json_page {
-  struct buf items; /* the page's rows, comma-separated */
-  int want, n;      /* page size; rows seen */
+  struct buf out; /* the reply so far: {"items":[ and the page's rows, comma-separated */
+  int want, n;    /* page size; rows seen */
 };
 
 /* Adds a row; false when it is the extra row (not on the page). */
