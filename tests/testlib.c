@@ -422,7 +422,7 @@ const char *small_case(const char *agency, long no)
 
 const char *http_header(const struct http_reply *r, const char *name)
 {
-  static char value[1024];
+  static _Thread_local char value[1024]; /* per thread: the fault tests read headers from several threads */
   size_t n = strlen(name);
   for (const char *line = r->headers; line && *line;) {
     const char *end = strstr(line, "\r\n");
@@ -480,7 +480,8 @@ char *read_file(const char *path, size_t *len)
 
 const char *fixture(const char *name)
 {
-  static char path[1024];
+  /* per thread: test threads (concurrent writers) build paths at once; a shared buffer was seen half-written */
+  static _Thread_local char path[1024];
   snprintf(path, sizeof path, "%s/%s", CASEAUDIT_FIXTURES, name);
   return path;
 }

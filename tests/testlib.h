@@ -96,7 +96,7 @@ int testlib_run(Suite *s);
 /* Reads a whole file (fixtures); fails the test when it cannot. */
 char *read_file(const char *path, size_t *len);
 
-/* Path of a fixture under tests/fixtures. */
+/* Path of a fixture under tests/fixtures (a buffer per thread, overwritten by the next call). */
 const char *fixture(const char *name);
 
 #endif
