@@ -347,13 +347,13 @@ void config_print(const struct config *c, FILE *out)
       break;
     default: {
       const char *v = *str_field(mc, s);
+      char masked[4096];
       if (s->secret) {
-        char masked[4096];
         mask_conninfo(v, masked, sizeof masked);
-        fprintf(out, "%s = %s\n", s->name, masked);
-      } else {
-        fprintf(out, "%s = %s\n", s->name, v);
+        v = masked;
       }
+      /* inih reads "key = ;x" as an empty value with an inline comment, "key=;x" as ";x" (the fuzzer's find) */
+      fprintf(out, v[0] == ';' ? "%s=%s\n" : "%s = %s\n", s->name, v);
     }
     }
   }
