@@ -67,10 +67,10 @@ struct audit_worker {
   struct db_conn *c;
 };
 
-static void fail_locked(struct audit_work *w, const char *fmt, const char *a, const char *b)
+static void fail_locked(struct audit_work *w, const char *why)
 {
   if (!w->failed) /* the first failure is the one reported */
-    snprintf(w->err, w->errlen, fmt, a, b);
+    snprintf(w->err, w->errlen, "%s", why);
   w->failed = true;
   w->stop = true;
 }
@@ -89,7 +89,7 @@ static void *audit_worker_run(void *arg)
     }
     if (db_audit_next_ids(me->c, w->agency, w->last[0] ? w->last : NULL, w->chunk, &ids, &n, next_last,
                           sizeof next_last) != DB_OK) {
-      fail_locked(w, "reading the next cases failed (%s%s)", "database unavailable?", "");
+      fail_locked(w, "reading the next cases failed (database unavailable?)");
       pthread_mutex_unlock(&w->mu);
       break;
     }
@@ -109,8 +109,10 @@ static void *audit_worker_run(void *arg)
 
     pthread_mutex_lock(&w->mu);
     if (st != DB_OK) {
-      fail_locked(w, "evaluating the cases after %s failed: %s", first_after,
-                  st == DB_UNAVAILABLE ? "the database became unavailable" : "see the log");
+      char why[160];
+      snprintf(why, sizeof why, "evaluating the cases after %s failed: %s", first_after,
+               st == DB_UNAVAILABLE ? "the database became unavailable" : "see the log");
+      fail_locked(w, why);
       pthread_mutex_unlock(&w->mu);
       break;
     }

@@ -577,25 +577,42 @@ static void warm_up(const char *healthz, const char *me, const char *const *head
   }
 }
 
-START_TEST(idle_connection_flood_from_one_address_is_refused_cleanly)
+/* The start of both floods: a database, a spawned daemon with max_connections=IDLE_LIMIT (and extra, a setting or
+ * NULL), its URLs and a supervisor's headers, warmed up, and its threads and RSS before the flood. */
+struct flood {
+  char ci[1024], healthz[256], me[256], auth[256];
+  const char *headers[2];
+  const char *base;
+  pid_t pid;
+  long threads0, rss0;
+};
+
+static void flood_start(struct flood *f, const char *db_prefix, const char *extra)
 {
   raise_file_limit();
-  char ci[1024];
-  snprintf(ci, sizeof ci, "%s", testdb_create("flood_ip", true));
-  const char *token = testdb_token(ci, "sup", "supervisor", NULL);
-  /* the default per-address limit (64) below max_connections */
+  snprintf(f->ci, sizeof f->ci, "%s", testdb_create(db_prefix, true));
+  const char *token = testdb_token(f->ci, "sup", "supervisor", NULL);
   char limit_kv[64];
   snprintf(limit_kv, sizeof limit_kv, "max_connections=%d", IDLE_LIMIT);
-  const char *base = testd_spawn(ci, limit_kv, "connection_timeout_s=30", NULL);
-  pid_t pid = testd_pid();
-  char healthz[256], me[256], auth[256];
-  snprintf(healthz, sizeof healthz, "%s/healthz", base);
-  snprintf(me, sizeof me, "%s/api/v1/me", base);
-  snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-  const char *headers[] = {auth, NULL};
-  warm_up(healthz, me, headers);
-  long threads0, rss0, threads1, rss1, threads2, rss2;
-  settle(pid, 0, &threads0, &rss0);
+  f->base = extra != NULL ? testd_spawn(f->ci, limit_kv, extra, "connection_timeout_s=30", NULL)
+                          : testd_spawn(f->ci, limit_kv, "connection_timeout_s=30", NULL);
+  f->pid = testd_pid();
+  snprintf(f->healthz, sizeof f->healthz, "%s/healthz", f->base);
+  snprintf(f->me, sizeof f->me, "%s/api/v1/me", f->base);
+  snprintf(f->auth, sizeof f->auth, "Authorization: Bearer %s", token);
+  f->headers[0] = f->auth;
+  f->headers[1] = NULL;
+  warm_up(f->healthz, f->me, f->headers);
+  settle(f->pid, 0, &f->threads0, &f->rss0);
+}
+
+START_TEST(idle_connection_flood_from_one_address_is_refused_cleanly)
+{
+  struct flood f;
+  flood_start(&f, "flood_ip", NULL); /* the default per-address limit (64) below max_connections */
+  const char *base = f.base, *healthz = f.healthz, *me = f.me, *const *headers = f.headers;
+  pid_t pid = f.pid;
+  long threads0 = f.threads0, rss0 = f.rss0, threads1, rss1, threads2, rss2;
 
   static int fds[IDLE_CONNS];
   double t0 = test_now_ms();
@@ -646,22 +663,11 @@ END_TEST
 
 START_TEST(idle_connection_flood_beyond_max_connections_then_service_resumes)
 {
-  raise_file_limit();
-  char ci[1024];
-  snprintf(ci, sizeof ci, "%s", testdb_create("flood", true));
-  const char *token = testdb_token(ci, "sup", "supervisor", NULL);
-  char limit_kv[64];
-  snprintf(limit_kv, sizeof limit_kv, "max_connections=%d", IDLE_LIMIT);
-  const char *base = testd_spawn(ci, limit_kv, "max_connections_per_ip=5000", "connection_timeout_s=30", NULL);
-  pid_t pid = testd_pid();
-  char healthz[256], me[256], auth[256];
-  snprintf(healthz, sizeof healthz, "%s/healthz", base);
-  snprintf(me, sizeof me, "%s/api/v1/me", base);
-  snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-  const char *headers[] = {auth, NULL};
-  warm_up(healthz, me, headers);
-  long threads0, rss0, threads1, rss1, threads2, rss2;
-  settle(pid, 0, &threads0, &rss0);
+  struct flood f;
+  flood_start(&f, "flood", "max_connections_per_ip=5000");
+  const char *base = f.base, *me = f.me, *auth = f.auth, *const *headers = f.headers;
+  pid_t pid = f.pid;
+  long threads0 = f.threads0, rss0 = f.rss0, threads1, rss1, threads2, rss2;
 
   static int fds[IDLE_CONNS];
   double t0 = test_now_ms();
