@@ -88,7 +88,7 @@ const struct db_stmt db_statements[STMT__COUNT] = {
                                " ORDER BY c.score, c.id LIMIT $13::int"},
   [STMT_CASE_COUNT] = {"case_count", "SELECT count(*) FROM cases c" CASE_FILTER},
   [STMT_FINDING_LIST] = {"finding_list",
-                         "SELECT ca_finding_json(f)::text, f.id FROM findings f" FINDING_FILTER
+                         "SELECT f.doc, f.id FROM findings f" FINDING_FILTER
                          " AND ($9::uuid IS NULL OR f.id > $9::uuid) ORDER BY f.id LIMIT $10::int"},
   [STMT_FINDING_COUNT] = {"finding_count", "SELECT count(*) FROM findings f" FINDING_FILTER},
   [STMT_FINDING_GET] = {"finding_get",
