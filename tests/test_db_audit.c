@@ -301,6 +301,57 @@ START_TEST(parallel_and_incremental_audits_equal_full_serial_ones)
 }
 END_TEST
 
+/* The nightly audit runs the time-dependent and cross-case rules only for the unchanged cases whose verdict in them
+ * can have changed (sql/0023), and still finds what did change: a case stored later with another case's decision
+ * number gives both the D14 finding, whatever the order of the chunks (one case each here); an unpublished decision
+ * whose deadline passes gets P01. Each result equals a full audit's of the same day. */
+START_TEST(incremental_audit_skips_settled_cases_and_finds_what_changed)
+{
+  json_t *data = dataset(200);
+  char a[1024];
+  snprintf(a, sizeof a, "%s", testdb_create("audit_settled", true));
+  testdb_store_unevaluated(a, data);
+  json_decref(data);
+  char *out;
+  ck_assert_msg(cli(a, "audit --as-of 2022-06-30 --chunk 16", &out) == 0, "%s", out);
+  ck_assert_msg(cli(a, "audit --as-of 2022-07-30 --chunk 16", &out) == 0, "%s", out);
+  /* the cases the time-dependent rules ran for carry the date; the settled ones keep the full audit's */
+  char *n = value(a, "SELECT count(*) FILTER (WHERE evaluated_as_of = '2022-07-30') || ' '"
+                     " || count(*) FILTER (WHERE evaluated_as_of = '2022-06-30') FROM cases");
+  int due = atoi(n), settled = atoi(strchr(n, ' ') + 1);
+  ck_assert_msg(due > 0 && settled > 0 && due + settled == 200, "due/settled: %s", n);
+  free(n);
+
+  /* a new case, stored without evaluation, reuses the decision number of K-00007 */
+  json_t *rec = example();
+  json_object_set_new(rec, "case_no", json_string("K-NEW"));
+  const char *dn = "津西青辛综执罚〔2022〕1007号";
+  json_t *docs = json_object_get(rec, "documents");
+  json_object_set_new(json_array_get(docs, 13), "number", json_string(dn));
+  json_object_set_new(json_object_get(json_array_get(docs, 14), "fields"), "document_number", json_string(dn));
+  json_object_set_new(json_object_get(rec, "publication"), "document_number", json_string(dn));
+  json_t *one = json_pack("[o]", rec);
+  testdb_store_unevaluated(a, one);
+  json_decref(one);
+  ck_assert_msg(cli(a, "audit --as-of 2022-07-31 --chunk 1", &out) == 0, "%s", out);
+  n = value(a, "SELECT string_agg(c.case_no, ',' ORDER BY c.case_no) FROM findings f JOIN cases c ON c.id = f.case_id"
+               " WHERE f.rule_id = 'D14' AND f.status = 'open' AND f.evidence ->> 'number' = '津西青辛综执罚〔2022〕1007号'");
+  ck_assert_str_eq(n, "K-00007,K-NEW");
+  free(n);
+
+  /* every result so far equals a full audit of the same day */
+  char *inc = value(a, fingerprint_open);
+  char *m = value(a, "WITH u AS (UPDATE cases SET evaluated_pack = NULL RETURNING 1) SELECT count(*) FROM u");
+  ck_assert_str_eq(m, "201");
+  free(m);
+  ck_assert_msg(cli(a, "audit --as-of 2022-07-31 --chunk 64", &out) == 0, "%s", out);
+  char *full = value(a, fingerprint_open);
+  ck_assert_msg(strcmp(inc, full) == 0, "incremental and full audits differ: %s vs %s", inc, full);
+  free(inc);
+  free(full);
+}
+END_TEST
+
 START_TEST(report_figures_equal_independent_sql)
 {
   char ci[1024];
@@ -381,6 +432,7 @@ int main(void)
   tcase_add_test(tc, one_audit_per_scope);
   tcase_add_test(tc, killed_audit_then_complete_equals_one_run);
   tcase_add_test(tc, parallel_and_incremental_audits_equal_full_serial_ones);
+  tcase_add_test(tc, incremental_audit_skips_settled_cases_and_finds_what_changed);
   tcase_add_test(tc, report_figures_equal_independent_sql);
   suite_add_tcase(s, tc);
   return testlib_run(s);
