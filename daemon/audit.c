@@ -19,8 +19,9 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-enum audit_result audit_begin(struct db_conn *c, const char *agency, const char *as_of, const struct rule_pack *p,
-                              const char *holder, struct audit_report *rep, char *err, size_t errlen)
+enum audit_result audit_begin(struct db_conn *c, const char *agency, const char *as_of, bool full,
+                              const struct rule_pack *p, const char *holder, struct audit_report *rep, char *err,
+                              size_t errlen)
 {
   memset(rep, 0, sizeof *rep);
   bool got = false;
@@ -34,6 +35,11 @@ enum audit_result audit_begin(struct db_conn *c, const char *agency, const char 
     snprintf(err, errlen, "an audit of %s is already running (%s)", agency ? agency : "every agency",
              who[0] ? who : "holder unknown");
     return AUDIT_BUSY;
+  }
+  if (full && db_audit_forget(c, agency) != DB_OK) {
+    snprintf(err, errlen, "cannot prepare the full audit: the database is unavailable");
+    db_audit_unlock(c, agency);
+    return AUDIT_FAILED;
   }
   if (db_audit_start(c, agency, as_of, p->id, p->version, holder, &rep->run_id, &rep->total, rep->as_of,
                      sizeof rep->as_of) != DB_OK) {

@@ -20,9 +20,11 @@ struct audit_report {
 enum audit_result { AUDIT_DONE, AUDIT_BUSY, AUDIT_FAILED };
 
 /* Takes the scope's lock (on c: keep c for audit_execute) and records the run. AUDIT_BUSY: another audit of the
- * scope runs; err says which. as_of NULL: today. */
-enum audit_result audit_begin(struct db_conn *c, const char *agency, const char *as_of, const struct rule_pack *p,
-                              const char *holder, struct audit_report *rep, char *err, size_t errlen);
+ * scope runs; err says which. as_of NULL: today. full: every case of the scope is evaluated by every rule (not only
+ * the date-dependent rules of the cases that need them: sql/0023), e.g. after a correction of the calendar. */
+enum audit_result audit_begin(struct db_conn *c, const char *agency, const char *as_of, bool full,
+                              const struct rule_pack *p, const char *holder, struct audit_report *rep, char *err,
+                              size_t errlen);
 
 /* Evaluates the run's cases chunk by chunk (each chunk one transaction: a crash leaves every chunk either done or
  * not) on nconns connections at once (conns[0]: the one audit_begin locked with; the others only evaluate),

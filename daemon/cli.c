@@ -35,11 +35,12 @@ static const char usage[] =
   "  calendar load FILE --year Y --notice-title T [--notice-no N] [--published-on DATE] [--source-url URL]\n"
   "                                           load (or replace) one year of the working-day calendar from a CSV\n"
   "                                           (date,kind,name) as published by the State Council General Office\n"
-  "  audit [--agency CODE] [--as-of DATE] [--chunk N] [--jobs J]\n"
+  "  audit [--agency CODE] [--as-of DATE] [--chunk N] [--jobs J] [--full]\n"
   "                                           the batch audit of every case (or one agency's) as of DATE (default\n"
   "                                           today), N cases per transaction (default 2000) on J connections at\n"
   "                                           once (default 1; up to the database server's cores): progress on\n"
-  "                                           a terminal, a summary at the end\n"
+  "                                           a terminal, a summary at the end. Unchanged cases get only the\n"
+  "                                           date-dependent rules they need; --full: every rule for every case\n"
   "  report --agency CODE --from DATE --to DATE --format html|csv|json [--out FILE]\n"
   "                                           the audit report of one agency (cases filed in the period), compared\n"
   "                                           with the previous period of the same length\n"
@@ -482,8 +483,10 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
                                            {"as-of", required_argument, NULL, 'd'},
                                            {"chunk", required_argument, NULL, 'c'},
                                            {"jobs", required_argument, NULL, 'j'},
+                                           {"full", no_argument, NULL, 'f'},
                                            {NULL, 0, NULL, 0}};
   const char *agency = NULL, *as_of = NULL;
+  bool full = false;
   int chunk = AUDIT_CHUNK_DEFAULT, jobs = 1;
   int opt;
   optind = 0; /* re-initialise GNU getopt (see token_create) */
@@ -516,6 +519,7 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
       jobs = (int)n;
       break;
     }
+    case 'f': full = true; break;
     default: return bad_usage("audit: unknown or incomplete flag '%s'", argv[optind - 1]);
     }
   }
@@ -530,7 +534,7 @@ static int cmd_audit(struct cli *c, int argc, char **argv)
   gethostname(host, sizeof host);
   snprintf(holder, sizeof holder, "caseaudit on %s pid %d", host, (int)getpid());
   struct audit_report rep;
-  enum audit_result ar = audit_begin(c->db, agency, as_of, pack, holder, &rep, err, sizeof err);
+  enum audit_result ar = audit_begin(c->db, agency, as_of, full, pack, holder, &rep, err, sizeof err);
   if (ar != AUDIT_DONE) {
     fprintf(stderr, "caseaudit: %s\n", err);
     rules_free(pack);

@@ -27,6 +27,14 @@ enum db_status db_audit_unlock(struct db_conn *c, const char *agency)
   return st;
 }
 
+enum db_status db_audit_forget(struct db_conn *c, const char *agency)
+{
+  const char *p[] = {agency};
+  enum db_status st;
+  PQclear(db_exec(c, STMT_AUDIT_FORGET, 1, p, &st));
+  return st;
+}
+
 enum db_status db_audit_holder(struct db_conn *c, const char *agency, char *out, size_t outlen)
 {
   const char *p[] = {agency};

@@ -12,6 +12,9 @@
  * and machines. *got is false when another session holds it. */
 enum db_status db_audit_lock(struct db_conn *c, const char *agency, bool *got);
 enum db_status db_audit_unlock(struct db_conn *c, const char *agency);
+/* Marks every case of the scope (agency NULL: all) as not evaluated by any pack: the next chunk evaluates it by
+ * every rule. */
+enum db_status db_audit_forget(struct db_conn *c, const char *agency);
 /* The run of this scope marked running most recently (who holds the lock), as text for a message; "" if none. */
 enum db_status db_audit_holder(struct db_conn *c, const char *agency, char *out, size_t outlen);
 

@@ -124,6 +124,10 @@ const struct db_stmt db_statements[STMT__COUNT] = {
                         " cases_total) SELECT $1::text, coalesce($2::date, current_date), $3, $4, 'running', $5,"
                         " (SELECT count(*) FROM cases WHERE $1::text IS NULL OR agency_code = $1::text)"
                         " RETURNING id, cases_total, as_of"},
+  /* caseaudit audit --full: every case of the scope is evaluated by every rule, as after a new rule pack. */
+  [STMT_AUDIT_FORGET] = {"audit_forget",
+                         "UPDATE cases SET evaluated_pack = NULL"
+                         " WHERE ($1::text IS NULL OR agency_code = $1::text) AND evaluated_pack IS NOT NULL"},
   [STMT_AUDIT_NEXT_IDS] = {"audit_next_ids",
                            "SELECT coalesce(array_agg(id ORDER BY id), '{}')::text, count(*), max(id::text) FROM"
                            " (SELECT id FROM cases WHERE ($1::text IS NULL OR agency_code = $1::text)"

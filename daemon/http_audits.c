@@ -89,8 +89,8 @@ void handle_audit_post(struct request *r)
   char host[256] = "?", holder[512];
   gethostname(host, sizeof host);
   snprintf(holder, sizeof holder, "caseauditd on %s pid %d (token %s)", host, (int)getpid(), req_principal(r)->name);
-  enum audit_result ar = audit_begin(j->db, j->agency, json_string_value(json_object_get(in, "as_of")), j->pack_copy,
-                                     holder, &j->rep, err, sizeof err);
+  enum audit_result ar = audit_begin(j->db, j->agency, json_string_value(json_object_get(in, "as_of")), false,
+                                     j->pack_copy, holder, &j->rep, err, sizeof err);
   if (ar == AUDIT_BUSY) {
     reply_error(r, ERR_CONFLICT, "%s", err);
     goto out;
