@@ -1,2 +1,152 @@
--- 0017_rule_speed_a: placeholder, filled by the rule-speed work of issue #8.
-SELECT 1;
+-- 0017: set-based rewrites of the slowest rules of the documents system for the nightly audit (issue #8).
+-- Supersedes (same signatures, exactly the same rows and evidence for every input):
+--   ca_dp_cert   (sql/0008)  a fast path for ASCII numbers, see there;
+--   ca_rule_d01  (sql/0008)
+--
+-- Why: 0008/0009 read the child tables case by case (CROSS JOIN LATERAL ... WHERE x.case_id = c.id), a fixed
+-- 0.1-0.8 ms per case and rule, which the 10,000-case chunks of the audit of 1M cases pay 100 times over. Here each
+-- child table is read once for the whole id set (case_id = ANY (p_ids), its primary key's first column), the
+-- per-case facts are aggregated with GROUP BY and joined by (case_id, ...) with hash joins; the failing rows are
+-- found with cheap comparisons first, and only they (a few per thousand cases) get their evidence built, still case
+-- by case, with the 0008/0009 expressions unchanged.
+--
+-- Measured on 20,056 realistic cases (jit off, median of 3, old and new run alternately on a shared 2-core machine
+-- under load, so only the ratios carry over; 10,000 and 500 ids in custom plans, one case through a generic cached
+-- plan as ca_evaluate runs it):
+--   rule   10,000 ids         500 ids          1 case
+--   D01    3,508 ->  869 ms   127 -> 128 ms    2.5 -> 2.4 ms   (quiet machine before: 1,707 ms, 88 ms, 1.2 ms)
+-- Of the 10,000-id time, ~0.1 s is now planning: each case_id = ANY (p_ids) over 10,000 ids costs ~30 ms of
+-- selectivity estimation (one probe of the column's most common values per id).
+
+-- ---- Helpers -----------------------------------------------------------------------------------------------------
+
+-- ca_dp_cert() (sql/0008), the same value, faster: translate() with its 73 multibyte characters cost ~11 us per
+-- call (most of the 1.7 s of D01 on 10,000 cases). The certificate numbers are ASCII as a rule (octet_length =
+-- length in UTF-8), and on ASCII text the full-width translation and the trimming of U+3000 change nothing, so
+-- only the rest goes through them. Used by D01 and D08 (inlined: the argument is referenced several times, which
+-- the planner accepts for a column).
+CREATE OR REPLACE FUNCTION ca_dp_cert(s text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT upper(CASE WHEN octet_length(s) = length(s) THEN btrim(s, E' \t\r\n')
+                    ELSE translate(btrim(s, E' \t\r\n\u3000'),
+                                   '０１２３４５６７８９－' || 'ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ'
+                                     || 'ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ',
+                                   '0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') END)
+$$;
+
+-- ---- D01: two officers of the case with a valid certificate on every event ----------------------------------------
+-- As 0008. Set-based: a cheap screen over all events of the set finds the candidates (the failing events and a few
+-- more), which are then judged and described exactly as in 0008, event by event (the case's officers through
+-- their primary key, ca_dp_officer_check()).
+CREATE OR REPLACE FUNCTION ca_rule_d01(p_pack text, p_ids uuid[], p_as_of date)
+    RETURNS TABLE (case_id uuid, key text, severity text, veto bool, evidence jsonb)
+    LANGUAGE sql STABLE AS $$
+  -- k: the parameters, and the largest min_officers any case can have (NULL, not a number: no minimum), for the
+  -- screen below.
+  WITH k AS MATERIALIZED (
+    SELECT p.pp, coalesce(m.max_n, 0) AS max_n
+      FROM (SELECT ca_rule_params(p_pack, 'D01') AS pp) p
+      CROSS JOIN LATERAL (
+        SELECT max(ca_dp_int(j)) AS max_n
+          FROM (SELECT p.pp -> 'default' -> 'min_officers'
+                UNION ALL
+                SELECT s.value -> 'min_officers'
+                  FROM jsonb_each(CASE WHEN jsonb_typeof(p.pp -> 'profiles') = 'object' THEN p.pp -> 'profiles' END) s
+                UNION ALL
+                SELECT s.value -> 'min_officers'
+                  FROM jsonb_each(CASE WHEN jsonb_typeof(p.pp -> 'agencies') = 'object' THEN p.pp -> 'agencies' END) s
+               ) AS v(j)) m
+  ),
+  -- The screen, per event of the set: all_ok when every officer listed (non-blank; officers listed under an
+  -- unknown event id are ignored, as in 0008) is an officer of the case with a certificate valid on the event's day
+  -- (a bound not recorded is not checked, without a day only membership is); cert_lo / cert_hi tell whether it
+  -- lists at least one or two distinct officers. One hash join per child table, one hash aggregate. OFFSET 0 keeps
+  -- the normalised numbers computed once per row (flattened, the join and the aggregate computed them again).
+  ev AS (
+    SELECT e.case_id, e.event_id, e.type, e.d,
+           bool_and(co.case_id IS NOT NULL
+                    AND (e.d IS NULL OR ((co.cert_valid_from IS NULL OR co.cert_valid_from <= e.d)
+                                         AND (co.cert_valid_until IS NULL OR co.cert_valid_until >= e.d)))) AS all_ok,
+           min(l.cert COLLATE "C") AS cert_lo, max(l.cert COLLATE "C") AS cert_hi
+      FROM (SELECT e.case_id, e.event_id, e.type, coalesce(e.started_at, e.ended_at)::date AS d
+              FROM case_events e
+             WHERE e.case_id = ANY (p_ids)) e
+      LEFT JOIN (SELECT o.case_id, o.event_id, ca_dp_cert(o.cert_no) AS cert
+                   FROM case_event_officers o
+                  WHERE o.case_id = ANY (p_ids) AND NOT ca_blank(o.cert_no) OFFSET 0) l
+             ON l.case_id = e.case_id AND l.event_id = e.event_id
+      LEFT JOIN (SELECT co.case_id, ca_dp_cert(co.cert_no) AS cert, co.cert_valid_from, co.cert_valid_until
+                   FROM case_officers co
+                  WHERE co.case_id = ANY (p_ids) OFFSET 0) co ON co.case_id = l.case_id AND co.cert = l.cert
+     GROUP BY e.case_id, e.event_id, e.type, e.d
+  ),
+  -- An event that passes the screen (all listed officers valid, at least max_n of them) passes the rule whatever its
+  -- case's min_officers; the others (a few per thousand) are judged as in 0008 below, their evidence built on the
+  -- way. A listed officer with several certificates of which one is not valid on the day, or more officers than the
+  -- screen can count, only make an event a candidate.
+  cand AS (
+    SELECT x.case_id, x.event_id, x.type, x.d,
+           (SELECT ca_dp_int(ca_param(k.pp, c.sector, c.agency_code, 'min_officers'))
+              FROM cases c WHERE c.id = x.case_id) AS min_n
+      FROM ev x
+      CROSS JOIN k
+     WHERE NOT (coalesce(x.all_ok, false)
+                AND k.max_n <= CASE WHEN x.cert_lo <> x.cert_hi THEN 2 WHEN x.cert_lo IS NOT NULL THEN 1 ELSE 0 END)
+  ),
+  agg AS (     -- the evidence, for the candidate events only: their officers in the order first listed
+    SELECT f.case_id, f.event_id, f.type, f.d, f.min_n, y.*
+      FROM cand f
+      CROSS JOIN LATERAL (
+        SELECT array_agg(ca_dp_cert(co.cert_no)) AS certs, array_agg(co.cert_valid_from) AS froms,
+               array_agg(co.cert_valid_until) AS untils
+          FROM case_officers co
+         WHERE co.case_id = f.case_id) off
+      CROSS JOIN LATERAL (
+        SELECT count(l.cert)::int AS n,
+               coalesce(array_agg(l.cert ORDER BY l.ord), '{}') AS certs,
+               coalesce(array_agg(l.cert ORDER BY l.ord) FILTER (WHERE NOT v.on_case), '{}') AS not_case,
+               coalesce(jsonb_agg(jsonb_build_object('cert_no', l.cert, 'valid_from', v.valid_from,
+                                                     'valid_until', v.valid_until) ORDER BY l.ord)
+                          FILTER (WHERE v.on_case AND NOT v.valid), '[]') AS invalid,
+               string_agg(CASE WHEN f.d < v.valid_from
+                               THEN format('%s的执法证自%s起有效，活动当日尚未生效', l.cert, ca_dp_date(v.valid_from))
+                               ELSE format('%s的执法证有效期至%s，活动当日已失效', l.cert, ca_dp_date(v.valid_until)) END,
+                          '；' ORDER BY l.ord) FILTER (WHERE v.on_case AND NOT v.valid) AS invalid_zh,
+               string_agg(CASE WHEN f.d < v.valid_from
+                               THEN format('the certificate of %s is valid only from %s', l.cert,
+                                           ca_dp_date(v.valid_from))
+                               ELSE format('the certificate of %s expired on %s', l.cert,
+                                           ca_dp_date(v.valid_until)) END,
+                          '; ' ORDER BY l.ord) FILTER (WHERE v.on_case AND NOT v.valid) AS invalid_en
+          FROM (SELECT ca_dp_cert(o.cert_no) AS cert, min(o.ord) AS ord
+                  FROM case_event_officers o
+                 WHERE o.case_id = f.case_id AND o.event_id = f.event_id AND NOT ca_blank(o.cert_no)
+                 GROUP BY ca_dp_cert(o.cert_no)) l
+          CROSS JOIN LATERAL ca_dp_officer_check(l.cert, f.d, off.certs, off.froms, off.untils) v
+      ) y
+  )
+  SELECT a.case_id, a.event_id, 'error', true,
+         jsonb_build_object(
+           'event_id', a.event_id, 'event_type', a.type, 'event_date', a.d,
+           'officers', to_jsonb(a.certs), 'officer_count', a.n, 'min_officers', a.min_n,
+           'not_case_officers', to_jsonb(a.not_case), 'invalid_certificates', a.invalid,
+           'event_zh', format('执法活动%s（%s，%s）', a.event_id, ca_dp_event_zh(a.type),
+                              coalesce(ca_dp_date(a.d), '日期未记载')),
+           'event_en', format('Event %s (%s, %s)', a.event_id, coalesce(a.type, 'type not recorded'),
+                              coalesce(ca_dp_date(a.d), 'date not recorded')),
+           'detail_zh', concat_ws('；',
+              CASE WHEN a.n = 0 THEN '未记载执法人员'
+                   WHEN a.n < a.min_n THEN format('仅记载%s名执法人员（%s）', a.n, array_to_string(a.certs, '、')) END,
+              CASE WHEN cardinality(a.not_case) > 0
+                   THEN format('%s不是本案登记的执法人员', array_to_string(a.not_case, '、')) END,
+              a.invalid_zh),
+           'detail_en', concat_ws('; ',
+              CASE WHEN a.n = 0 THEN 'no officer is recorded'
+                   WHEN a.n < a.min_n
+                     THEN format('only %s officer(s) recorded (%s)', a.n, array_to_string(a.certs, ', ')) END,
+              CASE WHEN cardinality(a.not_case) > 0
+                   THEN format('not an officer of the case: %s', array_to_string(a.not_case, ', ')) END,
+              a.invalid_en))
+    FROM agg a
+   WHERE a.n < a.min_n OR cardinality(a.not_case) > 0 OR a.invalid <> '[]'   -- the decision of 0008
+$$;
