@@ -186,3 +186,29 @@ CREATE OR REPLACE FUNCTION ca_rule_d11(p_pack text, p_ids uuid[], p_as_of date)
     FROM f
    WHERE cardinality(f.missing) > 0
 $$;
+
+-- ---- D15: the party's name is the same on every document ----------------------------------------------------------
+-- Same findings as 0009's D15. 0009's single join read all of case_documents (a hash join whose scan computed
+-- fields ->> 'party_name' and its blank test for every document of every case, whatever the id set); here the
+-- documents of the set are read by case_id = ANY, hash-joined to their case, and only the documents whose name is
+-- not byte-equal to the case's (a few) are tested for blank and normalised. The MATERIALIZED CTE keeps the blank
+-- test from being pushed down to every document.
+CREATE OR REPLACE FUNCTION ca_rule_d15(p_pack text, p_ids uuid[], p_as_of date)
+    RETURNS TABLE (case_id uuid, key text, severity text, veto bool, evidence jsonb)
+    LANGUAGE sql STABLE AS $$
+  WITH ne AS MATERIALIZED (
+    SELECT d.case_id, d.doc_id, d.type, d.fields ->> 'party_name' AS name_on_document, c.party_name
+      FROM case_documents d
+      JOIN cases c ON c.id = d.case_id
+     WHERE d.case_id = ANY (p_ids) AND c.id = ANY (p_ids)
+       AND d.fields ->> 'party_name' <> c.party_name
+  )
+  SELECT ne.case_id, ne.doc_id, 'warning', false,
+         jsonb_build_object(
+           'document_id', ne.doc_id, 'document_type', ne.type, 'document_name', ca_dc_doc_name(ne.type),
+           'name_on_document', ne.name_on_document, 'party_name', ne.party_name)
+    FROM ne
+   WHERE NOT ca_blank(ne.party_name)
+     AND NOT ca_blank(ne.name_on_document)
+     AND ca_dc_norm_name(ne.name_on_document) <> ca_dc_norm_name(ne.party_name)
+$$;
