@@ -5,10 +5,13 @@
 --
 -- Why: the rules read case_documents case by case (a nested loop whose inner index scan also carried the whole
 -- id array) and ran a regex per required field per decision document.
--- Figures (ms, 20,056-case database, jit off, 2 shared busy cores, median of 3; 1 case: generic plan, median of
--- 60 cases x 3 rounds); old -> new:
---   D10   10,000 ids 1,360 -> 640    500 ids 70 -> 45    1 case 2.5 -> 2.5 (equal within noise)
---   D11   10,000 ids 1,390 -> 480    500 ids 60 -> 45    1 case 2.3 -> 0.4
+-- Figures (ms, 20,056-case database, jit off, 2 cores shared with other work; 10,000 and 500 ids: median of 3,
+-- custom plan; 1 case: generic plan, mean of 60 cases, median of 3 rounds), old -> new:
+--   D10   10,000 ids  606 -> 348    500 ids  33 -> 24.5   1 case 0.87 -> 1.0 (+0.1: the pre-filter regex is
+--                                                         built per call; within the noise of this machine)
+--   D11   10,000 ids  518 -> 148    500 ids  26 -> 17     1 case 0.51 -> 0.09
+--   D15   10,000 ids  300 -> 266    500 ids 250 -> 13     1 case 0.11 -> 0.05
+-- (D15's 10,000 ids are bound by reading their documents: half of case_documents here.)
 
 -- ---- Helpers ---------------------------------------------------------------------------------------------------
 
