@@ -34,7 +34,7 @@ static const struct setting settings[] = {
    "PEM file of the certificate's private key, unencrypted. Set both tls_cert and tls_key, or neither."},
   {"db", SET_STRING, "dbname=caseaudit", 1, 4096, false, true, OFF(db),
    "libpq connection string. Overridden by $CASEAUDIT_DB, which --db overrides."},
-  {"db_pool_size", SET_INT, "8", 1, 256, false, false, OFF(db_pool_size),
+  {"db_pool_size", SET_INT, "16", 1, 256, false, false, OFF(db_pool_size),
    "Database connections the daemon keeps; requests beyond it wait db_acquire_timeout_ms, then get 503."},
   {"db_acquire_timeout_ms", SET_INT, "1000", 0, 60000, true, false, OFF(db_acquire_timeout_ms),
    "How long a request waits for a free database connection before it is answered 503 with Retry-After."},
