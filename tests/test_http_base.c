@@ -166,7 +166,7 @@ START_TEST(wrong_role_is_403)
   ck_assert_int_eq(r.status, 200);
   ck_assert_msg(strstr(r.body, "caseaudit_http_requests_total{route=\"GET /metrics\",status=\"403\"} 1") != NULL,
                 "%s", r.body);
-  ck_assert_msg(strstr(r.body, "caseaudit_db_pool_connections{state=\"size\"} 8") != NULL, "%s", r.body);
+  ck_assert_msg(strstr(r.body, "caseaudit_db_pool_connections{state=\"size\"} 16") != NULL, "%s", r.body);
   http_reply_free(&r);
 }
 END_TEST
