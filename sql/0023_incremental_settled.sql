@@ -43,6 +43,10 @@ $$;
 CREATE FUNCTION ca_time_rules_due(p_ids uuid[], p_rules text[], p_as_of date) RETURNS uuid[]
     LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
+  IF EXISTS (SELECT 1 FROM unnest(p_rules) r          -- a rule whose settled condition is not known here
+              WHERE r NOT IN ('P01', 'P03', 'D04', 'D05', 'D12', 'D18', 'A03')) THEN
+    RETURN p_ids;
+  END IF;
   RETURN (
   WITH c AS MATERIALIZED (
     SELECT c.id, c.category, c.procedure, c.filed_on, c.decided_on, c.closed_on, c.decision_outcome,
@@ -53,9 +57,7 @@ BEGIN
   ), due AS (
     SELECT c.id
       FROM c
-     WHERE EXISTS (SELECT 1 FROM unnest(p_rules) r     -- a rule whose settled condition is not known here
-                    WHERE r NOT IN ('P01', 'P03', 'D04', 'D05', 'D12', 'D18', 'A03'))
-        OR c.e IS NULL OR p_as_of < c.e                 -- no date, or a back-dated audit
+     WHERE c.e IS NULL OR p_as_of < c.e                 -- no date, or a back-dated audit
         OR ('P01' = ANY (p_rules)
             AND c.category = 'penalty' AND c.procedure = 'general' AND c.decided_on IS NOT NULL
             AND coalesce(c.decision_outcome, 'penalty') = 'penalty'
