@@ -1,18 +1,45 @@
-/* bench/sqldump: prints every statement of daemon/db_sql.c as "name NUL sql NUL", so that bench/run builds its
- * pgbench scripts from the very SQL the daemon runs (bench/pgbench/*.sql name the statements and their arguments).
- * Built by bench/run: cc -I daemon bench/sqldump.c daemon/db_sql.c */
+/* bench/sqldump: prints the statements of daemon/db_sql.c, so that bench/run builds its pgbench scripts from the
+ * very SQL the daemon runs (bench/pgbench/*.sql name the statements and their arguments).
+ *   sqldump            every statement as "name NUL sql NUL by_filters NUL" (by_filters: "0" or "1")
+ *   sqldump NAME MASK  the text the daemon prepares for statement NAME when the parameters in MASK (hex; bit i:
+ *                      $i+1) are NULL: for a by_filters statement its variant (db_sql_variant), else its text
+ * Built by bench/run: cc -I daemon bench/sqldump.c daemon/db_sql.c daemon/db_variant.c */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "db_sql.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
+  if (argc == 3) {
+    for (int i = 0; i < STMT__COUNT; i++) {
+      const struct db_stmt *s = &db_statements[i];
+      if (s->name == NULL || strcmp(s->name, argv[1]) != 0)
+        continue;
+      if (!s->by_filters) {
+        fputs(s->sql, stdout);
+        return ferror(stdout) ? 1 : 0;
+      }
+      size_t len = strlen(s->sql) * 2 + 64;
+      char *out = malloc(len);
+      if (out == NULL || db_sql_variant(s, strtoul(argv[2], NULL, 16), out, len) < 0)
+        return 1;
+      fputs(out, stdout);
+      free(out);
+      return ferror(stdout) ? 1 : 0;
+    }
+    fprintf(stderr, "sqldump: no statement named %s\n", argv[1]);
+    return 2;
+  }
   for (int i = 0; i < STMT__COUNT; i++) {
     if (db_statements[i].name == NULL || db_statements[i].sql == NULL)
       continue;
     fputs(db_statements[i].name, stdout);
     putchar('\0');
     fputs(db_statements[i].sql, stdout);
+    putchar('\0');
+    putchar(db_statements[i].by_filters ? '1' : '0');
     putchar('\0');
   }
   return ferror(stdout) ? 1 : 0;

@@ -93,6 +93,66 @@ enum db_status db_classify(struct db_conn *c, const PGresult *res)
   return DB_HARD_ERROR;
 }
 
+/* text: a statement of db_sql.c, or a variant of one (db_sql_variant). */
+static bool prepare(struct db_conn *c, const char *name, const char *text, enum db_status *st)
+{
+  PGresult *prep = PQprepare(c->pg, name, text, 0, NULL);
+  if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
+    *st = db_classify(c, prep);
+    log_error("prepare %s: %s", name, PQresultErrorMessage(prep));
+    PQclear(prep);
+    return false;
+  }
+  PQclear(prep);
+  return true;
+}
+
+/* The name of the variant of a by_filters statement for the NULL parameters of this call, prepared on c if it is
+ * not yet; NULL on failure. When c holds DB_VARIANTS_MAX variants already, every prepared statement of c is
+ * dropped first (they are prepared again as they are used). */
+static const char *prepare_variant(struct db_conn *c, enum stmt_id id, int nparams, const char *const *params,
+                                   char name[64], enum db_status *st)
+{
+  const struct db_stmt *s = &db_statements[id];
+  unsigned long mask = 0;
+  for (int i = 0; i < nparams && i < (int)(8 * sizeof mask); i++)
+    if (params[i] == NULL)
+      mask |= 1ul << i;
+  snprintf(name, 64, "%s_%lx", s->name, mask);
+  for (int i = 0; i < c->nvariants; i++)
+    if (c->variants[i].id == id && c->variants[i].mask == mask)
+      return name;
+  if (c->nvariants == DB_VARIANTS_MAX) {
+    PGresult *res = PQexec(c->pg, "DEALLOCATE ALL");
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok) {
+      *st = db_classify(c, res);
+      log_error("DEALLOCATE ALL: %s", PQresultErrorMessage(res));
+    }
+    PQclear(res);
+    if (!ok)
+      return NULL;
+    memset(c->prepared, 0, sizeof c->prepared);
+    c->nvariants = 0;
+  }
+  size_t len = strlen(s->sql) * 2 + 64;
+  char *text = malloc(len);
+  if (text == NULL || db_sql_variant(s, mask, text, len) < 0) {
+    free(text);
+    *st = DB_HARD_ERROR;
+    log_error("prepare %s: out of memory", name);
+    return NULL;
+  }
+  bool ok = prepare(c, name, text, st);
+  free(text);
+  if (!ok)
+    return NULL;
+  c->variants[c->nvariants].id = id;
+  c->variants[c->nvariants].mask = mask;
+  c->nvariants++;
+  return name;
+}
+
 PGresult *db_exec(struct db_conn *c, enum stmt_id id, int nparams, const char *const *params, enum db_status *st)
 {
   const struct db_stmt *s = &db_statements[id];
@@ -100,18 +160,17 @@ PGresult *db_exec(struct db_conn *c, enum stmt_id id, int nparams, const char *c
     *st = DB_UNAVAILABLE;
     return NULL;
   }
-  if (!c->prepared[id]) {
-    PGresult *prep = PQprepare(c->pg, s->name, s->sql, 0, NULL);
-    if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
-      *st = db_classify(c, prep);
-      log_error("prepare %s: %s", s->name, PQresultErrorMessage(prep));
-      PQclear(prep);
+  char variant[64];
+  const char *name = s->name;
+  if (s->by_filters) {
+    if ((name = prepare_variant(c, id, nparams, params, variant, st)) == NULL)
       return NULL;
-    }
-    PQclear(prep);
+  } else if (!c->prepared[id]) {
+    if (!prepare(c, s->name, s->sql, st))
+      return NULL;
     c->prepared[id] = true;
   }
-  PGresult *res = PQexecPrepared(c->pg, s->name, nparams, params, NULL, NULL, 0);
+  PGresult *res = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
   ExecStatusType rs = PQresultStatus(res);
   if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK) {
     *st = (rs == PGRES_TUPLES_OK && PQntuples(res) == 0) ? DB_NO_ROW : DB_OK;

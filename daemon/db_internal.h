@@ -7,11 +7,20 @@
 #include "db.h"
 #include "db_sql.h"
 
+/* Variants of by_filters statements one connection keeps prepared; a client cycling through more filter
+ * combinations than this makes the connection drop its prepared statements and prepare them again. */
+#define DB_VARIANTS_MAX 64
+
 struct db_conn {
   PGconn *pg;
   bool broken;
   unsigned generation;        /* pool generation it was made in */
   bool prepared[STMT__COUNT]; /* statements are prepared by name on first use on each connection */
+  struct {
+    enum stmt_id id;
+    unsigned long mask; /* its NULL parameters */
+  } variants[DB_VARIANTS_MAX]; /* the variants of by_filters statements prepared so far (db_sql_variant) */
+  int nvariants;
   int slot;                   /* pool slot, -1 outside the pool */
   char last_sqlstate[6];      /* of the last failed statement */
   char last_error[512];       /* its primary message */

@@ -8,17 +8,23 @@
 
 #include "db_internal.h"
 
+/* flagged=true and flagged=false are separate parameters of the case filter (db_sql.c): "true" for the one given. */
+static const char *flagged(const struct case_filter *f, const char *value)
+{
+  return f->flagged != NULL && strcmp(f->flagged, value) == 0 ? "true" : NULL;
+}
+
 enum db_status db_case_list(struct db_conn *c, const struct case_filter *f,
                             void (*row)(void *arg, const char *json, const char *id, const char *score), void *arg)
 {
-  const char *by_score[] = {f->scope,    f->agency,   f->flagged, f->grade,    f->rule,
-                            f->system,   f->severity, f->filed_from, f->filed_to, f->q,
-                            f->after_id, f->after_score, f->limit};
-  const char *by_id[] = {f->scope,  f->agency,     f->flagged,  f->grade, f->rule,     f->system,
-                         f->severity, f->filed_from, f->filed_to, f->q,     f->after_id, f->limit};
+  const char *yes = flagged(f, "true"), *no = flagged(f, "false");
+  const char *by_score[] = {f->scope,    f->agency,   yes,        no,          f->grade,    f->rule,     f->system,
+                            f->severity, f->filed_from, f->filed_to, f->q, f->after_id, f->after_score, f->limit};
+  const char *by_id[] = {f->scope,    f->agency,     yes,         no,   f->grade,    f->rule, f->system,
+                         f->severity, f->filed_from, f->filed_to, f->q, f->after_id, f->limit};
   enum db_status st;
-  PGresult *res = f->by_score ? db_exec(c, STMT_CASE_LIST_BY_SCORE, 13, by_score, &st)
-                              : db_exec(c, STMT_CASE_LIST_BY_ID, 12, by_id, &st);
+  PGresult *res = f->by_score ? db_exec(c, STMT_CASE_LIST_BY_SCORE, 14, by_score, &st)
+                              : db_exec(c, STMT_CASE_LIST_BY_ID, 13, by_id, &st);
   if (res == NULL)
     return st;
   for (int i = 0; i < PQntuples(res); i++)
@@ -40,9 +46,9 @@ static enum db_status count(struct db_conn *c, enum stmt_id id, int n, const cha
 
 enum db_status db_case_count(struct db_conn *c, const struct case_filter *f, long long *n)
 {
-  const char *p[] = {f->scope, f->agency,   f->flagged,    f->grade,    f->rule,
-                     f->system, f->severity, f->filed_from, f->filed_to, f->q};
-  return count(c, STMT_CASE_COUNT, 10, p, n);
+  const char *p[] = {f->scope,  f->agency, flagged(f, "true"), flagged(f, "false"), f->grade, f->rule,
+                     f->system, f->severity, f->filed_from,      f->filed_to,         f->q};
+  return count(c, STMT_CASE_COUNT, 11, p, n);
 }
 
 enum db_status db_finding_list(struct db_conn *c, const struct finding_filter *f,

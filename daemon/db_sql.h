@@ -2,6 +2,9 @@
 #ifndef CASEAUDIT_DB_SQL_H
 #define CASEAUDIT_DB_SQL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 enum stmt_id {
   STMT_SCHEMA_VERSION,
   STMT_PING,
@@ -45,8 +48,19 @@ enum stmt_id {
 struct db_stmt {
   const char *name; /* the prepared statement's name */
   const char *sql;  /* parameterised: request data only ever travels as $n */
+  /* Filters that a NULL parameter switches off, written "($n::type IS NULL OR ...)": the statement is prepared
+   * once for each set of NULL parameters it is called with (db_sql_variant), so that each variant's plan is made
+   * for exactly its filters and then reused. One statement for every combination was planned anew on each call:
+   * PostgreSQL cannot reuse a plan in which "$n IS NULL" is still unknown. */
+  bool by_filters;
 };
 
 extern const struct db_stmt db_statements[STMT__COUNT];
+
+/* The text of statement s for the parameters marked NULL in null_mask (bit i: $i+1): every "$n::type IS NULL"
+ * becomes "($n::type IS NULL OR true)" when $n is NULL and "($n::type IS NULL AND false)" when it is not, which
+ * the planner folds to a constant (the parameter stays in the text, so its type is still declared there).
+ * Returns the length written to out, or -1 when out is too small. */
+int db_sql_variant(const struct db_stmt *s, unsigned long null_mask, char *out, size_t outlen);
 
 #endif

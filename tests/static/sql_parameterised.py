@@ -4,7 +4,8 @@
 - Only daemon/db*.c may include libpq-fe.h (the storage boundary).
 - Every libpq call that takes SQL text (PQexec, PQexecParams, PQprepare, PQsendQuery, PQsendQueryParams,
   PQsendPrepare) must pass a string literal, a statement of the table in db_sql.c (s->sql), an embedded migration
-  (m->data), or the advisory-lock text that db_migrate.c formats from a numeric constant.
+  (m->data), the advisory-lock text that db_migrate.c formats from a numeric constant, or in db.c the text of a
+  statement or of its variant for a set of NULL parameters (db_variant.c: derived from s->sql and a bit mask).
 - db_sql.c holds constant strings only: no format directives, no variables spliced into statements.
 Prints one line per problem; exit 1 when there is any."""
 import pathlib
@@ -15,7 +16,7 @@ root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else '.')
 daemon = root / 'daemon'
 problems = []
 calls = re.compile(r'\b(PQexec|PQexecParams|PQprepare|PQsendQuery|PQsendQueryParams|PQsendPrepare)\s*\(')
-allowed = {'s->sql', 'm->data', 'sql', 'command'}
+allowed = {'s->sql', 'm->data', 'sql', 'command', 'text'}
 
 for path in sorted(daemon.glob('*.c')) + sorted(daemon.glob('*.h')):
     text = path.read_text(encoding='utf-8')
@@ -55,6 +56,8 @@ for path in sorted(daemon.glob('*.c')) + sorted(daemon.glob('*.h')):
             problems.append(f'{path.name}:{line}: {m.group(1)} with SQL from "{sql}"')
         if sql == 'sql' and path.name != 'db_migrate.c':
             problems.append(f'{path.name}:{line}: {m.group(1)} with a formatted SQL string outside db_migrate.c')
+        if sql == 'text' and path.name != 'db.c':
+            problems.append(f'{path.name}:{line}: {m.group(1)} with a statement text parameter outside db.c')
         if sql == 'command' and path.name != 'db.c':
             problems.append(f'{path.name}:{line}: {m.group(1)} with a SQL command parameter outside db.c')
 
@@ -67,6 +70,12 @@ migrate = (daemon / 'db_migrate.c').read_text(encoding='utf-8')
 for fmt in re.findall(r'snprintf\(sql, sizeof sql, ("[^"]*")', migrate):
     if re.search(r'%[^l]|%l[^l]|%ll[^d]', fmt):
         problems.append(f'db_migrate.c: the formatted SQL {fmt} takes something other than a number')
+
+# db_variant.c derives a variant from a statement and a mask of NULL parameters: no other input may reach it.
+variant = (daemon / 'db_variant.c').read_text(encoding='utf-8')
+if not re.search(r'\bint db_sql_variant\(const struct db_stmt \*s, unsigned long null_mask, char \*out, size_t outlen\)',
+                 variant) or re.search(r'\b(s?n?printf|strn?cat)\s*\(', variant):
+    problems.append('db_variant.c: db_sql_variant must take only a statement and a mask, and format nothing')
 
 sqltable = (daemon / 'db_sql.c').read_text(encoding='utf-8')
 if re.search(r'\b(s?n?printf|strn?cat|strn?cpy|memcpy|malloc)\s*\(', sqltable):
