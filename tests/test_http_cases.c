@@ -162,9 +162,16 @@ START_TEST(bad_requests_name_the_problem_and_store_nothing)
   http_reply_free(&r);
   json_decref(rec);
 
+  /* Refused from the declared length, before any body byte is read. The client waits for "100 Continue" as curl
+   * does for large bodies: one that sends 17 MB at once may find the connection closed before it reads the 413
+   * (seen under load). */
   char *big = malloc(17u << 20);
   memset(big, ' ', 17u << 20);
-  post_raw(&r, "/api/v1/cases", ingest_tok, "application/json", big, 17u << 20);
+  char url[512], auth[160];
+  snprintf(url, sizeof url, "%s/api/v1/cases", base);
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", ingest_tok);
+  const char *expect[] = {auth, "Content-Type: application/json", "Expect: 100-continue", NULL};
+  http_do(&r, "POST", url, expect, big, 17u << 20);
   assert_error(&r, 413, "body_too_large");
   http_reply_free(&r);
   free(big);

@@ -325,9 +325,13 @@ int http_try(struct http_reply *out, const char *method, const char *url, const 
   CURL *curl = curl_easy_init();
   ck_assert_ptr_nonnull(curl);
   struct curl_slist *hl = NULL;
-  for (const char *const *h = headers; h && *h; h++)
+  bool expect = false; /* the caller's own Expect header, else none (curl would add one for large bodies) */
+  for (const char *const *h = headers; h && *h; h++) {
     hl = curl_slist_append(hl, *h);
-  hl = curl_slist_append(hl, "Expect:");
+    expect |= strncasecmp(*h, "Expect:", 7) == 0;
+  }
+  if (!expect)
+    hl = curl_slist_append(hl, "Expect:");
   curl_easy_setopt(curl, CURLOPT_URL, url);
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
