@@ -1,5 +1,5 @@
 /* bench/sqldump: prints the statements of daemon/db_sql.c, so that bench/run builds its pgbench scripts from the
- * very SQL the daemon runs (bench/pgbench/*.sql name the statements and their arguments).
+ * very SQL the daemon runs (bench/pgbench/NAME.sql name the statements and their arguments).
  *   sqldump            every statement as "name NUL sql NUL by_filters NUL" (by_filters: "0" or "1")
  *   sqldump NAME MASK  the text the daemon prepares for statement NAME when the parameters in MASK (hex; bit i:
  *                      $i+1) are NULL: for a by_filters statement its variant (db_sql_variant), else its text
@@ -17,7 +17,7 @@ int main(int argc, char **argv)
       const struct db_stmt *s = &db_statements[i];
       if (s->name == NULL || strcmp(s->name, argv[1]) != 0)
         continue;
-      if (!s->by_filters) {
+      if (!db_statement_by_filters[i]) {
         fputs(s->sql, stdout);
         return ferror(stdout) ? 1 : 0;
       }
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     putchar('\0');
     fputs(db_statements[i].sql, stdout);
     putchar('\0');
-    putchar(db_statements[i].by_filters ? '1' : '0');
+    putchar(db_statement_by_filters[i] ? '1' : '0');
     putchar('\0');
   }
   return ferror(stdout) ? 1 : 0;

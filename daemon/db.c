@@ -162,7 +162,7 @@ PGresult *db_exec(struct db_conn *c, enum stmt_id id, int nparams, const char *c
   }
   char variant[64];
   const char *name = s->name;
-  if (s->by_filters) {
+  if (db_statement_by_filters[id]) {
     if ((name = prepare_variant(c, id, nparams, params, variant, st)) == NULL)
       return NULL;
   } else if (!c->prepared[id]) {

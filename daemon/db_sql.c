@@ -87,19 +87,16 @@ const struct db_stmt db_statements[STMT__COUNT] = {
    * again (0.07-0.18 ms, as long as running it); as a subquery every plan is costed alike and the first is kept. */
   [STMT_CASE_LIST_BY_ID] = {"case_list_by_id",
                             CASE_ROW CASE_FILTER
-                            " AND ($12::uuid IS NULL OR c.id > $12::uuid) ORDER BY c.id LIMIT (SELECT $13::int)",
-                            true},
+                            " AND ($12::uuid IS NULL OR c.id > $12::uuid) ORDER BY c.id LIMIT (SELECT $13::int)"},
   [STMT_CASE_LIST_BY_SCORE] = {"case_list_by_score",
                                CASE_ROW CASE_FILTER
                                " AND ($12::uuid IS NULL OR (c.score, c.id) > ($13::int, $12::uuid))"
-                               " ORDER BY c.score, c.id LIMIT (SELECT $14::int)",
-                               true},
-  [STMT_CASE_COUNT] = {"case_count", "SELECT count(*) FROM cases c" CASE_FILTER, true},
+                               " ORDER BY c.score, c.id LIMIT (SELECT $14::int)"},
+  [STMT_CASE_COUNT] = {"case_count", "SELECT count(*) FROM cases c" CASE_FILTER},
   [STMT_FINDING_LIST] = {"finding_list",
                          "SELECT f.doc, f.id FROM findings f" FINDING_FILTER
-                         " AND ($9::uuid IS NULL OR f.id > $9::uuid) ORDER BY f.id LIMIT (SELECT $10::int)",
-                         true},
-  [STMT_FINDING_COUNT] = {"finding_count", "SELECT count(*) FROM findings f" FINDING_FILTER, true},
+                         " AND ($9::uuid IS NULL OR f.id > $9::uuid) ORDER BY f.id LIMIT (SELECT $10::int)"},
+  [STMT_FINDING_COUNT] = {"finding_count", "SELECT count(*) FROM findings f" FINDING_FILTER},
   [STMT_FINDING_GET] = {"finding_get",
                         "SELECT ca_finding_detail_json(f.id)::text, f.agency_code FROM findings f"
                         " WHERE f.id = $1::uuid"},
@@ -153,4 +150,10 @@ const struct db_stmt db_statements[STMT__COUNT] = {
   [STMT_REPORT] = {"report", "SELECT ca_report($1, $2, $3::date, $4::date)::text"},
 
   [STMT_AGENCY_LIST] = {"agency_list", "SELECT code FROM agencies ORDER BY code"},
+};
+
+/* The statements prepared per set of filters in use (db_sql.h). */
+const bool db_statement_by_filters[STMT__COUNT] = {
+  [STMT_CASE_LIST_BY_ID] = true, [STMT_CASE_LIST_BY_SCORE] = true, [STMT_CASE_COUNT] = true,
+  [STMT_FINDING_LIST] = true,    [STMT_FINDING_COUNT] = true,
 };

@@ -48,14 +48,16 @@ enum stmt_id {
 struct db_stmt {
   const char *name; /* the prepared statement's name */
   const char *sql;  /* parameterised: request data only ever travels as $n */
-  /* Filters that a NULL parameter switches off, written "($n::type IS NULL OR ...)": the statement is prepared
-   * once for each set of NULL parameters it is called with (db_sql_variant), so that each variant's plan is made
-   * for exactly its filters and then reused. One statement for every combination was planned anew on each call:
-   * PostgreSQL cannot reuse a plan in which "$n IS NULL" is still unknown. */
-  bool by_filters;
 };
 
 extern const struct db_stmt db_statements[STMT__COUNT];
+
+/* true for the statements with filters that a NULL parameter switches off, written "($n::type IS NULL OR ...)"
+ * (the listings and their counts): such a statement is prepared once for each set of NULL parameters it is called
+ * with (db_sql_variant), so that each variant's plan is made for exactly its filters and then reused. One
+ * statement for every combination was planned anew on each call: PostgreSQL cannot reuse a plan in which
+ * "$n IS NULL" is still unknown. */
+extern const bool db_statement_by_filters[STMT__COUNT];
 
 /* The text of statement s for the parameters marked NULL in null_mask (bit i: $i+1): every "$n::type IS NULL"
  * becomes "($n::type IS NULL OR true)" when $n is NULL and "($n::type IS NULL AND false)" when it is not, which
