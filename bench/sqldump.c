@@ -21,9 +21,14 @@ int main(int argc, char **argv)
         fputs(s->sql, stdout);
         return ferror(stdout) ? 1 : 0;
       }
-      size_t len = strlen(s->sql) * 2 + 64;
-      char *out = malloc(len);
-      if (out == NULL || db_sql_variant(s, strtoul(argv[2], NULL, 16), out, len) < 0)
+      char *end;
+      unsigned long mask = strtoul(argv[2], &end, 16);
+      if (argv[2][0] == '\0' || *end != '\0') {
+        fprintf(stderr, "sqldump: MASK '%s' is not a hexadecimal number\n", argv[2]);
+        return 2;
+      }
+      char *out = db_sql_variant_new(s, mask);
+      if (out == NULL)
         return 1;
       fputs(out, stdout);
       free(out);

@@ -135,10 +135,8 @@ static const char *prepare_variant(struct db_conn *c, enum stmt_id id, int npara
     memset(c->prepared, 0, sizeof c->prepared);
     c->nvariants = 0;
   }
-  size_t len = strlen(s->sql) * 2 + 64;
-  char *text = malloc(len);
-  if (text == NULL || db_sql_variant(s, mask, text, len) < 0) {
-    free(text);
+  char *text = db_sql_variant_new(s, mask);
+  if (text == NULL) {
     *st = DB_HARD_ERROR;
     log_error("prepare %s: out of memory", name);
     return NULL;

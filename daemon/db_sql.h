@@ -64,5 +64,7 @@ extern const bool db_statement_by_filters[STMT__COUNT];
  * the planner folds to a constant (the parameter stays in the text, so its type is still declared there).
  * Returns the length written to out, or -1 when out is too small. */
 int db_sql_variant(const struct db_stmt *s, unsigned long null_mask, char *out, size_t outlen);
+/* The same in a malloc'd string (free it); NULL when out of memory. */
+char *db_sql_variant_new(const struct db_stmt *s, unsigned long null_mask);
 
 #endif

@@ -29,14 +29,14 @@ int db_sql_variant(const struct db_stmt *s, unsigned long null_mask, char *out, 
       bool null = n <= (long)(8 * sizeof null_mask) && (null_mask >> (n - 1) & 1u) != 0;
       size_t len = (size_t)(q - p) + sizeof is_null - 1;
       const char *tail = null ? " OR true)" : " AND false)";
-      size_t need = 1 + len + strlen(tail);
-      if (o + need >= outlen)
+      size_t tlen = strlen(tail);
+      if (o + 1 + len + tlen >= outlen)
         return -1;
       out[o++] = '(';
       memcpy(out + o, p, len);
       o += len;
-      memcpy(out + o, tail, strlen(tail));
-      o += strlen(tail);
+      memcpy(out + o, tail, tlen);
+      o += tlen;
       p += len;
       continue;
     }
@@ -46,4 +46,17 @@ int db_sql_variant(const struct db_stmt *s, unsigned long null_mask, char *out, 
   }
   out[o] = '\0';
   return (int)o;
+}
+
+char *db_sql_variant_new(const struct db_stmt *s, unsigned long null_mask)
+{
+  /* each folded test grows by 12 characters at most ("(" and " AND false)") and is at least 13 long
+   * ("$1::t IS NULL"): the variant is shorter than twice the statement */
+  size_t len = 2 * strlen(s->sql) + 1;
+  char *out = malloc(len);
+  if (out != NULL && db_sql_variant(s, null_mask, out, len) < 0) {
+    free(out);
+    out = NULL;
+  }
+  return out;
 }

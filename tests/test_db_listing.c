@@ -81,6 +81,24 @@ START_TEST(variant_refuses_a_buffer_too_small)
 }
 END_TEST
 
+START_TEST(allocated_variant_equals_the_buffered_one)
+{
+  char want[8192];
+  for (int id = 0; id < STMT__COUNT; id++) {
+    if (!db_statement_by_filters[id])
+      continue;
+    const unsigned long masks[] = {0, ~0ul, 0x5ul};
+    for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++) {
+      ck_assert_int_gt(db_sql_variant(&db_statements[id], masks[m], want, sizeof want), 0);
+      char *got = db_sql_variant_new(&db_statements[id], masks[m]);
+      ck_assert_ptr_nonnull(got);
+      ck_assert_str_eq(got, want);
+      free(got);
+    }
+  }
+}
+END_TEST
+
 static struct db_conn *open_db(const char *conninfo)
 {
   char err[512];
@@ -221,6 +239,7 @@ int main(void)
   tcase_add_test(unit, variant_folds_each_null_test_to_a_constant);
   tcase_add_test(unit, variant_of_the_case_filter_folds_the_shared_exists_test);
   tcase_add_test(unit, variant_refuses_a_buffer_too_small);
+  tcase_add_test(unit, allocated_variant_equals_the_buffered_one);
   suite_add_tcase(s, unit);
   TCase *tc = tcase_create("db");
   tcase_set_timeout(tc, 120);

@@ -117,6 +117,7 @@ START_TEST(case_filters)
     {"", "rev", 200, 3},
     {"?agency=OTHER", "rev", 403, 0},
     {"?grade=great", NULL, 400, 0},
+    {"?flagged=yes", NULL, 400, 0},
     {"?filed_from=2022-02-30", NULL, 400, 0},
     {"?limit=0", NULL, 400, 0},
     {"?limit=501", NULL, 400, 0},
