@@ -189,6 +189,21 @@ PGresult *db_exec(struct db_conn *c, enum stmt_id id, int nparams, const char *c
   return NULL;
 }
 
+enum db_status db_exec_json(struct db_conn *c, enum stmt_id id, int n, const char *const *p, json_t **out)
+{
+  enum db_status st;
+  *out = NULL;
+  PGresult *res = db_exec(c, id, n, p, &st);
+  if (res == NULL || st != DB_OK) {
+    PQclear(res);
+    return st;
+  }
+  json_error_t jerr;
+  *out = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
+  PQclear(res);
+  return *out ? DB_OK : DB_HARD_ERROR;
+}
+
 /* BEGIN, COMMIT and ROLLBACK carry no data, so they go through PQexec rather than the statement table. */
 static enum db_status simple(struct db_conn *c, const char *command)
 {

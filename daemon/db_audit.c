@@ -141,28 +141,13 @@ enum db_status db_audit_finish(struct db_conn *c, long long run_id, const char *
   return st == DB_NO_ROW ? DB_OK : st;
 }
 
-static enum db_status json_one(struct db_conn *c, enum stmt_id id, int n, const char *const *p, json_t **out)
-{
-  enum db_status st;
-  *out = NULL;
-  PGresult *res = db_exec(c, id, n, p, &st);
-  if (res == NULL || st != DB_OK) {
-    PQclear(res);
-    return st;
-  }
-  json_error_t jerr;
-  *out = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-  PQclear(res);
-  return *out ? DB_OK : DB_HARD_ERROR;
-}
-
 enum db_status db_audit_get(struct db_conn *c, const char *run_id, json_t **out)
 {
   const char *p[] = {run_id};
-  return json_one(c, STMT_AUDIT_GET, 1, p, out);
+  return db_exec_json(c, STMT_AUDIT_GET, 1, p, out);
 }
 
-enum db_status db_audit_list(struct db_conn *c, json_t **out) { return json_one(c, STMT_AUDIT_LIST, 0, NULL, out); }
+enum db_status db_audit_list(struct db_conn *c, json_t **out) { return db_exec_json(c, STMT_AUDIT_LIST, 0, NULL, out); }
 
 enum db_status db_agency_list(struct db_conn *c, void (*row)(void *arg, const char *code), void *arg)
 {
@@ -180,5 +165,5 @@ enum db_status db_report(struct db_conn *c, const char *pack_id, const char *age
                          const char *to, json_t **out)
 {
   const char *p[] = {pack_id, agency, from, to};
-  return json_one(c, STMT_REPORT, 4, p, out);
+  return db_exec_json(c, STMT_REPORT, 4, p, out);
 }

@@ -2,6 +2,7 @@
 #ifndef CASEAUDIT_DB_INTERNAL_H
 #define CASEAUDIT_DB_INTERNAL_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "db.h"
@@ -30,6 +31,10 @@ struct db_conn {
  * sets *st to DB_OK, or DB_NO_ROW when it returned no rows; on failure returns NULL with *st set and the error
  * logged. */
 PGresult *db_exec(struct db_conn *c, enum stmt_id id, int nparams, const char *const *params, enum db_status *st);
+
+/* Executes statement `id`, whose one row and column is a JSON document, and parses it into *out (NULL unless
+ * DB_OK). */
+enum db_status db_exec_json(struct db_conn *c, enum stmt_id id, int nparams, const char *const *params, json_t **out);
 
 /* SQLSTATEs of class CA are caseaudit's own refusals (sql/ functions raise them for the caller to map to an HTTP
  * error): db_exec does not log them as errors; last_sqlstate and last_error tell which. */

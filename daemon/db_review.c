@@ -146,14 +146,13 @@ enum db_status db_stats(struct db_conn *c, const char *pack_id, const char *scop
                         json_t **out)
 {
   const char *p[] = {pack_id, scope, from, to};
-  enum db_status st;
-  PGresult *res = db_exec(c, STMT_STATS, 4, p, &st);
-  if (res == NULL)
-    return st;
-  json_error_t jerr;
-  *out = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-  PQclear(res);
-  return *out != NULL ? DB_OK : DB_HARD_ERROR;
+  return db_exec_json(c, STMT_STATS, 4, p, out);
+}
+
+enum db_status db_agencies(struct db_conn *c, const char *scope, json_t **out)
+{
+  const char *p[] = {scope};
+  return db_exec_json(c, STMT_AGENCIES, 1, p, out);
 }
 
 /* The verification is done here, in C with libsodium, not by a SQL function: someone able to rewrite rows could

@@ -49,6 +49,9 @@ enum db_status db_changes(struct db_conn *c, const char *after_xid, const char *
 enum db_status db_stats(struct db_conn *c, const char *pack_id, const char *scope, const char *from, const char *to,
                         json_t **out);
 
+/* {items: [{agency, agency_name, last_filed_on}]}: the agencies of scope (a text[] literal; NULL: every agency), by code. */
+enum db_status db_agencies(struct db_conn *c, const char *scope, json_t **out);
+
 /* Walks the review log in order, recomputing every hash. *broken_seq = 0 when the chain is intact, else the first
  * entry whose hash or link is wrong (with the reason in why). *entries counts the entries read. */
 enum db_status db_review_log_verify(struct db_conn *c, long long *entries, long long *broken_seq, char *why,

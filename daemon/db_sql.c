@@ -26,7 +26,8 @@
   " AND ($11::text IS NULL OR c.case_no LIKE '%' || $11 || '%' OR c.party_name LIKE '%' || $11 || '%')"
 
 #define CASE_ROW                                                                                                \
-  "SELECT jsonb_build_object('id', c.id, 'agency', c.agency_code, 'case_no', c.case_no, 'category', c.category," \
+  "SELECT jsonb_build_object('id', c.id, 'agency', c.agency_code, 'agency_name', ca_agency_name(c.agency_code),"  \
+  " 'case_no', c.case_no, 'category', c.category,"                                                             \
   " 'procedure', c.procedure, 'sector', c.sector, 'party_name', c.party_name, 'filed_on', c.filed_on,"           \
   " 'decided_on', c.decided_on, 'closed_on', c.closed_on, 'version', c.version, 'score', c.score,"              \
   " 'grade', c.grade, 'open_findings', c.open_findings)::text, c.id, c.score FROM cases c"
@@ -94,7 +95,7 @@ const struct db_stmt db_statements[STMT__COUNT] = {
                                " ORDER BY c.score, c.id LIMIT (SELECT $14::int)"},
   [STMT_CASE_COUNT] = {"case_count", "SELECT count(*) FROM cases c" CASE_FILTER},
   [STMT_FINDING_LIST] = {"finding_list",
-                         "SELECT f.doc, f.id FROM findings f" FINDING_FILTER
+                         "SELECT ca_finding_listing_doc(f.doc, f.agency_code), f.id FROM findings f" FINDING_FILTER
                          " AND ($9::uuid IS NULL OR f.id > $9::uuid) ORDER BY f.id LIMIT (SELECT $10::int)"},
   [STMT_FINDING_COUNT] = {"finding_count", "SELECT count(*) FROM findings f" FINDING_FILTER},
   [STMT_FINDING_GET] = {"finding_get",
@@ -110,6 +111,11 @@ const struct db_stmt db_statements[STMT__COUNT] = {
                     " FROM changes WHERE (xid, seq) > ($1::xid8, $2::bigint)"
                     " AND xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY xid, seq LIMIT $3::int"},
   [STMT_STATS] = {"stats", "SELECT ca_stats($1, $2::text[], $3::date, $4::date)::text"},
+  [STMT_AGENCIES] = {"agencies",
+                     "SELECT jsonb_build_object('items', coalesce(jsonb_agg(jsonb_build_object('agency', a.code,"
+                     " 'agency_name', a.name, 'last_filed_on',"
+                     " (SELECT max(c.filed_on) FROM cases c WHERE c.agency_code = a.code)) ORDER BY a.code), '[]'))::text"
+                     " FROM agencies a WHERE ($1::text[] IS NULL OR a.code = ANY ($1::text[]))"},
   [STMT_REVIEW_LOG_PAGE] = {"review_log_page",
                             "SELECT seq, payload, prev_hash, hash FROM review_log WHERE seq > $1::bigint"
                             " ORDER BY seq LIMIT 1000"},

@@ -320,7 +320,7 @@ void handle_case_get(struct request *r)
 
 /* ---- GET /api/v1/cases ---- */
 
-static const char *const case_columns[] = {"id",       "agency",     "case_no",  "category", "procedure",
+static const char *const case_columns[] = {"id",       "agency",     "agency_name", "case_no",  "category", "procedure",
                                            "sector",   "party_name", "filed_on", "decided_on", "closed_on",
                                            "version",  "score",      "grade",    "open_findings", NULL};
 

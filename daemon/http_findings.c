@@ -12,7 +12,7 @@
 #include "validate.h"
 
 static const char *const finding_columns[] = {
-  "id",       "case_id",  "agency", "case_no", "rule",        "rule_version", "system", "severity",
+  "id",       "case_id",  "agency", "agency_name", "case_no", "rule",        "rule_version", "system", "severity",
   "points",   "veto",     "status", "key",     "message_zh",  "message_en",   "evidence", "first_seen_at",
   "last_seen_at", "resolved_at", "waived_until", NULL};
 

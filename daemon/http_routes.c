@@ -1,5 +1,6 @@
 /* The route table: every URL caseauditd serves, its method, the roles allowed and how its body is read. */
 #include "http.h"
+#include "http_agencies.h"
 #include "http_audits.h"
 #include "http_cases.h"
 #include "http_changes.h"
@@ -28,6 +29,7 @@ const struct route http_routes[] = {
   {"GET", "/api/v1/audits", ROLE_ADMIN | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_audit_list, NULL},
   {"GET", "/api/v1/audits/{id}", ROLE_ADMIN | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_audit_get, NULL},
   {"GET", "/api/v1/stats", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_stats, NULL},
+  {"GET", "/api/v1/agencies", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_agencies, NULL},
   {"GET", "/api/v1/cases/{id}", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_case_get, NULL},
   {"GET", "/api/v1/rules", ROLE_ANY, NULL, BODY_NONE, NULL, handle_rules_list, NULL},
   {"GET", "/api/v1/rules/{id}", ROLE_ANY, NULL, BODY_NONE, NULL, handle_rule_get, NULL},

@@ -217,6 +217,7 @@ static int write_csv(const json_t *d, FILE *out)
     csv_end_row(&b);                                                                                                 \
   } while (0)
   ROW("period", "agency", json_string_value(json_object_get(d, "agency")), "");
+  ROW("period", "agency_name", json_string_value(json_object_get(d, "agency_name")), "");
   ROW("period", "from", json_string_value(json_object_get(d, "from")),
       json_string_value(json_object_get(json_object_get(d, "previous"), "from")));
   ROW("period", "to", json_string_value(json_object_get(d, "to")),

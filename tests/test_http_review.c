@@ -61,6 +61,8 @@ static char *post_case(json_t *rec)
 /* Three cases of XQ-XK (clean, unpublished, unpublished with a hostile case number) and one of OTHER. */
 static char *clean_id, *flagged_id, *hostile_id, *other_id;
 #define HOSTILE_NO "=HYPERLINK(\"http://x\",\"点我\"),含逗号\n第二行"
+#define XK_NAME "天津市西青区辛口镇人民政府"
+#define OTHER_NAME "天津市西青区市场监督管理局"
 
 static void setup(void)
 {
@@ -80,6 +82,7 @@ static void setup(void)
   hostile_id = post_case(rec);
   variant(rec, "OTHER-1", 18);
   json_object_set_new(json_object_get(rec, "agency"), "code", json_string("OTHER"));
+  json_object_set_new(json_object_get(rec, "agency"), "name", json_string(OTHER_NAME));
   other_id = post_case(rec);
   json_decref(rec);
 }
@@ -271,7 +274,8 @@ START_TEST(csv_export_quotes_and_neutralises)
   call(&r, "GET", "/api/v1/findings?format=csv&rule=P01", sup_tok, NULL);
   ck_assert_int_eq(r.status, 200);
   ck_assert_msg(strncmp(http_header(&r, "Content-Type"), "text/csv", 8) == 0, "%s", http_header(&r, "Content-Type"));
-  ck_assert_msg(strncmp(r.body, "\xEF\xBB\xBF" "id,case_id,agency,case_no,rule,", 34) == 0, "%.80s", r.body);
+  ck_assert_msg(strncmp(r.body, "\xEF\xBB\xBF" "id,case_id,agency,agency_name,case_no,rule,", 46) == 0, "%.80s",
+                r.body);
   /* the hostile case number: quoted (comma, newline, quotes doubled) and prefixed with ' */
   ck_assert_msg(strstr(r.body, "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\"),含逗号\n第二行\"") != NULL, "%s", r.body);
   ck_assert_msg(strstr(r.body, ",=HYPERLINK") == NULL, "an unneutralised formula cell");
@@ -569,6 +573,110 @@ START_TEST(stats_agree_with_the_listings)
 }
 END_TEST
 
+
+/* The agency's name beside its code wherever a person reads it: statistics, both listings (JSON and CSV), a case,
+ * a finding; and after a rename (a later record with a new name) the new name everywhere, stored findings included. */
+static void assert_names(const char *other_name)
+{
+  struct http_reply r;
+  call(&r, "GET", "/api/v1/stats", sup_tok, NULL);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  json_t *ags = json_object_get(r.json, "agencies");
+  ck_assert_int_eq(json_array_size(ags), 2);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ags, 0), "agency")), "OTHER");
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ags, 0), "agency_name")), other_name);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ags, 1), "agency")), "XQ-XK");
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ags, 1), "agency_name")), XK_NAME);
+  http_reply_free(&r);
+
+  static const char *const listings[] = {"/api/v1/cases?limit=10", "/api/v1/findings?limit=100"};
+  for (size_t k = 0; k < 2; k++) {
+    call(&r, "GET", listings[k], sup_tok, NULL);
+    ck_assert_msg(r.status == 200 && items(&r) >= 2, "%s: %s", listings[k], r.body);
+    size_t i, other = 0;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+      const char *code = json_string_value(json_object_get(it, "agency"));
+      const char *name = json_string_value(json_object_get(it, "agency_name"));
+      ck_assert_msg(name != NULL, "%s: item %zu has no agency_name", listings[k], i);
+      ck_assert_str_eq(name, strcmp(code, "OTHER") == 0 ? other_name : XK_NAME);
+      other += strcmp(code, "OTHER") == 0;
+    }
+    ck_assert_msg(other >= 1, "%s: no item of OTHER", listings[k]);
+    http_reply_free(&r);
+  }
+
+  /* CSV: a column of its own, right after the code */
+  static const char *const csvs[] = {"/api/v1/cases?format=csv&agency=OTHER", "/api/v1/findings?format=csv&agency=OTHER"};
+  for (size_t k = 0; k < 2; k++) {
+    call(&r, "GET", csvs[k], sup_tok, NULL);
+    ck_assert_int_eq(r.status, 200);
+    char row[256];
+    snprintf(row, sizeof row, ",OTHER,%s,", other_name);
+    ck_assert_msg(strstr(r.body, ",agency,agency_name,") != NULL, "%s: %.120s", csvs[k], r.body);
+    ck_assert_msg(strstr(r.body, row) != NULL, "%s: no row with '%s': %.300s", csvs[k], row, r.body);
+    ck_assert_msg(strstr(r.body, XK_NAME) == NULL, "%s: another agency's name", csvs[k]);
+    http_reply_free(&r);
+  }
+
+  char path[256];
+  snprintf(path, sizeof path, "/api/v1/cases/%s", other_id);
+  call(&r, "GET", path, sup_tok, NULL);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  ck_assert_str_eq(json_string_value(json_object_get(r.json, "agency_name")), other_name);
+  json_t *f0 = json_array_get(json_object_get(r.json, "findings"), 0);
+  ck_assert_msg(f0 != NULL, "the OTHER case has no finding: %s", r.body);
+  ck_assert_str_eq(json_string_value(json_object_get(f0, "agency_name")), other_name);
+  snprintf(path, sizeof path, "/api/v1/findings/%s", json_string_value(json_object_get(f0, "id")));
+  http_reply_free(&r);
+  call(&r, "GET", path, sup_tok, NULL);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  ck_assert_str_eq(json_string_value(json_object_get(r.json, "agency_name")), other_name);
+  http_reply_free(&r);
+
+  /* the list of agencies: every one for a supervisor, the token's own for a reviewer */
+  call(&r, "GET", "/api/v1/agencies", sup_tok, NULL);
+  ck_assert_msg(r.status == 200 && items(&r) == 2, "%s", r.body);
+  json_t *a0 = json_array_get(json_object_get(r.json, "items"), 0);
+  ck_assert_str_eq(json_string_value(json_object_get(a0, "agency")), "OTHER");
+  ck_assert_str_eq(json_string_value(json_object_get(a0, "agency_name")), other_name);
+  ck_assert_str_eq(json_string_value(json_object_get(a0, "last_filed_on")), "2022-03-08");
+  http_reply_free(&r);
+  call(&r, "GET", "/api/v1/agencies", other_tok, NULL);
+  ck_assert_msg(r.status == 200 && items(&r) == 1, "%s", r.body);
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "agency_name")),
+                   other_name);
+  http_reply_free(&r);
+}
+
+START_TEST(agency_names_beside_codes)
+{
+  assert_names(OTHER_NAME);
+  /* a later record of OTHER under its new name renames the agency: every view follows at once */
+  json_t *rec = example();
+  json_object_del(rec, "publication");
+  variant(rec, "OTHER-2", 19);
+  json_object_set_new(json_object_get(rec, "agency"), "code", json_string("OTHER"));
+  json_object_set_new(json_object_get(rec, "agency"), "name", json_string("天津市西青区市场监管局（更名）"));
+  free(post_case(rec));
+  json_decref(rec);
+  assert_names("天津市西青区市场监管局（更名）");
+
+  /* refusals: a role that reads no agency, an unknown parameter, no token */
+  struct http_reply r;
+  call(&r, "GET", "/api/v1/agencies", ingest_tok, NULL);
+  assert_error(&r, 403, "forbidden");
+  http_reply_free(&r);
+  call(&r, "GET", "/api/v1/agencies?agency=OTHER", sup_tok, NULL);
+  assert_error(&r, 400, "invalid_parameter");
+  http_reply_free(&r);
+  call(&r, "GET", "/api/v1/agencies", "not-a-token", NULL);
+  ck_assert_int_eq(r.status, 401);
+  http_reply_free(&r);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("http_review");
@@ -584,6 +692,7 @@ int main(void)
   tcase_add_test(tc, resolved_findings_cannot_be_reviewed);
   tcase_add_test(tc, change_feed_never_skips_under_concurrent_writers);
   tcase_add_test(tc, stats_agree_with_the_listings);
+  tcase_add_test(tc, agency_names_beside_codes);
   suite_add_tcase(s, tc);
   return testlib_run(s);
 }

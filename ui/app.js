@@ -16,7 +16,7 @@ const state = {
   me: null,
   rules: null,          // Map id -> rule
   rulesList: [],
-  agencyList: null,     // agencies for the filter (the token's, or every agency seen in stats)
+  agencyList: null,     // [{agency, agency_name, last_filed_on}]: the token's agencies (GET /api/v1/agencies)
   list: {key: null, stack: [null], page: 0},  // keyset paging of the case list
   lastListHash: '#/cases',
   nav: 0,               // increments on each route: late answers of an earlier route are dropped
@@ -73,6 +73,7 @@ async function route() {
   try {
     if (!state.me) state.me = await getJSON('/api/v1/me');
     if (!state.rules) await loadRules();
+    await agencyOptions();
   } catch (e) {
     if (nav === state.nav) showError(e, route);
     return;
@@ -116,7 +117,7 @@ function renderChrome() {
       link(state.lastListHash, 'nav_cases', view === 'cases' || view === 'case'),
       link('#/dashboard', 'nav_dashboard', view === 'dashboard')));
     const me = state.me;
-    const scope = me.agencies && me.agencies.length ? me.agencies.join('、') : t('all_agencies');
+    const scope = me.agencies && me.agencies.length ? me.agencies.map(agencyName).join('、') : t('all_agencies');
     top.append(h('div.user', null,
       h('span.user-info', null, h('span.user-name', {text: me.name}),
         h('span.user-role', {text: t('role_' + me.role) + ' · ' + scope})),
@@ -190,6 +191,7 @@ function showError(err, retry, where) {
   if (err instanceof ApiError && err.status === 401) {
     clearToken();
     state.me = null;
+    state.agencyList = null;
     showLogin(t('login_expired'));
     renderChrome();
     return;
@@ -222,6 +224,7 @@ function showLogin(message, kind) {
       const me = await getJSON('/api/v1/me', null, {tokenOverride: tok});
       setToken(tok);
       state.me = me;
+      state.agencyList = null;  // another token may read other agencies
       input.value = '';
       announce(me.name);
       if (!location.hash || location.hash === '#' || location.hash === '#/') go('#/cases');
@@ -302,16 +305,31 @@ function selectEl(id, options, value) {
   return sel;
 }
 
+// The agencies the token may read, each with its name (GET /api/v1/agencies, by code); a token's agency that has
+// no case yet is listed by its code alone.
 async function agencyOptions() {
-  if (state.me.agencies && state.me.agencies.length) return state.me.agencies;
   if (state.agencyList) return state.agencyList;
+  let items = [];
   try {
-    const st = await getJSON('/api/v1/stats');
-    state.agencyList = (st.agencies || []).map(a => a.agency).sort();
+    items = (await getJSON('/api/v1/agencies')).items || [];
   } catch (e) {
-    state.agencyList = [];
+    if (e instanceof ApiError && e.status === 401) throw e;
   }
+  for (const code of state.me.agencies || []) {
+    if (!items.some(a => a.agency === code)) items.push({agency: code, agency_name: null, last_filed_on: null});
+  }
+  state.agencyList = items.sort((a, b) => a.agency.localeCompare(b.agency));
   return state.agencyList;
+}
+
+// A person reads the agency's name (天津市西青区市场监督管理局), not its code (XQ-SCJG).
+function agencyName(code) {
+  const a = (state.agencyList || []).find(x => x.agency === code);
+  return (a && a.agency_name) || code;
+}
+
+function agencySelectOptions(agencies) {
+  return [{value: '', text: t('all_agencies')}, ...agencies.map(a => ({value: a.agency, text: a.agency_name || a.agency}))];
 }
 
 // ---------------------------------------------------------------- flagged cases
@@ -356,7 +374,7 @@ function buildFilterForm(ui, agencies) {
     group: label('system', sys),
     options: state.rulesList.filter(r => r.system === sys).map(r => ({value: r.id, text: r.id + ' ' + pick(r.title)})),
   }))];
-  const agencySel = selectEl('f-agency', [{value: '', text: t('all_agencies')}, ...agencies.map(a => ({value: a, text: a}))], ui.agency || '');
+  const agencySel = selectEl('f-agency', agencySelectOptions(agencies), ui.agency || '');
   const controls = {
     agency: agencySel,
     system: selectEl('f-system', opt(SYSTEMS, 'system'), ui.system || ''),
@@ -446,7 +464,7 @@ async function loadCasePage(api, results, nav) {
     tbody.append(h('tr', {dataset: {caseId: c.id, score: c.score, grade: c.grade}},
       h('th', {scope: 'row'}, h('a.case-link', {href: '#/case/' + encodeURIComponent(c.id), text: c.case_no})),
       h('td', {text: c.party_name || ''}),
-      multiAgency ? h('td', {text: c.agency}) : null,
+      multiAgency ? h('td', {text: c.agency_name || c.agency, title: c.agency}) : null,
       h('td.col-date', {text: fmtDate(c.filed_on)}),
       h('td.col-date.col-decided', {text: fmtDate(c.decided_on)}),
       h('td.num.score-cell', null, h('span.score-num.score-' + c.grade, {text: String(c.score)})),
@@ -1027,20 +1045,34 @@ function monthEnd(ym) {
   return d.toISOString().slice(0, 10);
 }
 
-async function viewDashboard(params, nav) {
+// The default period: the last 12 months; when no case of the agencies shown was filed in them, the 12 months up to
+// the latest filing of those agencies (so that the first look is never an empty page while there are cases).
+function defaultPeriod(agencies, agency) {
   const now = new Date();
-  const defTo = monthStr(now);
-  const defFrom = monthStr(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1)));
+  const last12 = end => ({from: monthStr(new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 11, 1))), to: monthStr(end)});
+  const p = last12(now);
+  const shown = agency ? agencies.filter(a => a.agency === agency) : agencies;
+  const latest = shown.map(a => a.last_filed_on).filter(Boolean).sort().pop();
+  if (latest && latest.slice(0, 7) < p.from) {
+    const [y, m] = latest.split('-').map(Number);
+    return {...last12(new Date(Date.UTC(y, m - 1, 1))), moved: true};
+  }
+  return p;
+}
+
+async function viewDashboard(params, nav) {
   const okMonth = v => /^\d{4}-\d{2}$/.test(v || '');
-  const from = okMonth(params.get('from')) ? params.get('from') : defFrom;
-  const to = okMonth(params.get('to')) ? params.get('to') : defTo;
   const agency = params.get('agency') || '';
   const agencies = await agencyOptions();
   if (nav !== state.nav) return;
+  const def = defaultPeriod(agencies, agency);
+  const from = okMonth(params.get('from')) ? params.get('from') : def.from;
+  const to = okMonth(params.get('to')) ? params.get('to') : def.to;
+  const moved = def.moved && !okMonth(params.get('from')) && !okMonth(params.get('to'));
 
   const fromIn = h('input.input', {id: 'd-from', type: 'month', value: from, required: true});
   const toIn = h('input.input', {id: 'd-to', type: 'month', value: to, required: true});
-  const agSel = selectEl('d-agency', [{value: '', text: t('all_agencies')}, ...agencies.map(a => ({value: a, text: a}))], agency);
+  const agSel = selectEl('d-agency', agencySelectOptions(agencies), agency);
   const ferr = h('p.form-error', {role: 'alert'});
   const form = h('form.filters.card.dash-form', {novalidate: true, 'aria-label': t('dash_title'), on: {submit: (e) => {
     e.preventDefault();
@@ -1060,7 +1092,7 @@ async function viewDashboard(params, nav) {
   setMain(h('div.page-head', null, h('h1', {text: t('dash_title')})), form, out);
   focusHeading();
   if (from > to) { ferr.textContent = t('period_invalid'); return; }
-  await loadDashboard({agency, from, to}, out, nav);
+  await loadDashboard({agency, from, to, moved}, out, nav);
 }
 
 async function loadDashboard(p, out, nav) {
@@ -1077,6 +1109,7 @@ async function loadDashboard(p, out, nav) {
   clear(out);
   out.removeAttribute('aria-busy');
   out.append(h('p.muted.period', {id: 'dash-period', text: t('dash_period', {from: fromDate, to: toDate})}));
+  if (p.moved) out.append(h('p.notice.notice-info.period-moved', {id: 'dash-period-moved', text: t('dash_period_moved')}));
   const ags = (st.agencies || []).slice().sort((a, b) => a.agency.localeCompare(b.agency));
   if (!ags.length || ags.every(a => !a.cases)) {
     out.append(h('div.empty.card', null, h('p', {text: t('dash_no_data')})));
@@ -1101,7 +1134,7 @@ function compareTable(ags) {
       h('thead', null, h('tr', null, ...['col_agency', 'kpi_cases', 'kpi_flagged', 'kpi_avg', 'cov_av', 'cov_review', 'cov_pub']
         .map((k, i) => h('th' + (i ? '.num' : ''), {scope: 'col', text: t(k)})))),
       h('tbody', null, ags.map(a => h('tr', null,
-        h('th', {scope: 'row', text: a.agency}),
+        h('th', {scope: 'row', title: a.agency, text: a.agency_name || a.agency}),
         h('td.num', {text: fmtNumber(a.cases)}), h('td.num', {text: fmtNumber(a.flagged_cases)}),
         h('td.num', {text: fmtNumber(a.average_score, 1)}),
         h('td.num', {text: fmtRate(a.av_coverage && a.av_coverage.rate)}),
@@ -1117,7 +1150,8 @@ function kpi(key, value, id, sub) {
 function agencySection(a) {
   const sid = 'ag-' + a.agency.replace(/[^A-Za-z0-9_-]/g, '_');
   const sec = h('section.agency', {id: sid, 'aria-labelledby': sid + '-t', dataset: {agency: a.agency}});
-  sec.append(h('h2.agency-title', {id: sid + '-t', text: a.agency}));
+  sec.append(h('h2.agency-title', {id: sid + '-t'}, a.agency_name || a.agency,
+    a.agency_name ? h('span.agency-code', {text: a.agency}) : null));
   const rate = a.cases ? a.flagged_cases / a.cases : null;
   sec.append(h('div.kpis', null,
     kpi('kpi_cases', fmtNumber(a.cases), 'cases'),

@@ -47,6 +47,17 @@ async function api(pathAndQuery, token = TOKEN) {
 
 const shot = (page, name, opts) => page.screenshot({path: path.join(ART, name), ...(opts || {})});
 
+// "YYYY-MM" of a date, and the last day of a month, as the page computes them (UTC)
+const ym = d => d.toISOString().slice(0, 7);
+function monthEnd(m) {
+  const [y, mo] = m.split('-').map(Number);
+  return new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10);
+}
+function last12(endMonth) {
+  const [y, m] = endMonth.split('-').map(Number);
+  return {from: ym(new Date(Date.UTC(y, m - 12, 1))), to: endMonth};
+}
+
 await mkdir(ART, {recursive: true});
 const profile = await mkdtemp(path.join(tmpdir(), 'caseaudit-chromium-'));
 let context;
@@ -130,7 +141,7 @@ try {
     // the user's name, role and agency are shown
     const me = await api('/api/v1/me');
     assert.equal(await page.textContent('.user-name'), me.name);
-    assert.match(await page.textContent('.user-role'), /评查员 · XQ-XK/);
+    assert.match(await page.textContent('.user-role'), /评查员 · 天津市西青区辛口镇人民政府/);
     await shot(page, '02-flagged-list.png');
   });
 
@@ -195,7 +206,7 @@ try {
     const file = await dl.path();
     const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
     const lines = text.trim().split(/\r?\n/);
-    assert.match(lines[0], /^id,agency,case_no/);
+    assert.match(lines[0], /^id,agency,agency_name,case_no/);
     assert.equal(lines.length - 1, r01Cases.length);
     assert.ok(dl.suggestedFilename().endsWith('.csv'));
     assert.ok(!requested.some(u => u.includes(TOKEN)), 'no request URL carries the token');
@@ -329,6 +340,27 @@ try {
     await page.locator(`#finding-${r01.id} form.review-form textarea`).fill('经核实，扣押开始时执法记录仪故障，已另行补录并附书面说明。');
     await page.locator(`#finding-${r01.id} form.review-form button[type=submit]`).click();
     await page.waitForSelector(`#finding-${r01.id}[data-status="waived"]`);
+  });
+
+  await check('the dashboard opens on a period with cases: the reviewer\'s agency filed none in the last 12 months, so the 12 months up to its latest filing', async () => {
+    await page.click('nav a[href="#/dashboard"]');
+    await page.waitForSelector('#dash-out section.agency, #dash-out .empty');
+    assert.equal(await page.locator('#dash-out .empty').count(), 0, 'the empty message');
+    const ag = (await api('/api/v1/agencies')).items;
+    assert.deepEqual(ag.map(a => a.agency), ['XQ-XK']);
+    const p = last12(ag[0].last_filed_on.slice(0, 7));
+    assert.ok(p.to < ym(new Date()), 'the fixture cases of XQ-XK are older than this month');
+    assert.equal(await page.inputValue('#d-from'), p.from);
+    assert.equal(await page.inputValue('#d-to'), p.to);
+    assert.ok(await page.isVisible('#dash-period-moved'), 'the page says why it shows an older period');
+    const st = await api(`/api/v1/stats?from=${p.from}-01&to=${monthEnd(p.to)}`);
+    assert.ok(st.agencies[0].cases > 0);
+    const sec = page.locator('section.agency[data-agency="XQ-XK"]');
+    assert.equal(await sec.locator('[data-kpi="cases"] .kpi-value').textContent(), String(st.agencies[0].cases));
+    // the agency by its name, its code beside it
+    assert.equal(await sec.locator('h2.agency-title').textContent(), '天津市西青区辛口镇人民政府XQ-XK');
+    assert.equal(await sec.locator('h2.agency-title .agency-code').textContent(), 'XQ-XK');
+    await shot(page, '07a-dashboard-default-period.png');
   });
 
   let stats;
@@ -499,11 +531,25 @@ try {
     await page.click('.login-form button[type=submit]');
     await page.waitForSelector('svg.trend, .empty');
     assert.match(await page.textContent('.user-role'), /监督员/);
+    // the dashboard's default period is the last 12 months, which hold the market regulator's recent case
+    assert.equal(await page.locator('#dash-out .empty').count(), 0, 'the empty message');
+    assert.equal(await page.locator('#dash-period-moved').count(), 0);
+    assert.equal(await page.inputValue('#d-to'), ym(new Date()));
+    const scjg = page.locator('section.agency[data-agency="XQ-SCJG"]');
+    assert.equal(await scjg.locator('h2.agency-title').textContent(), '天津市西青区市场监督管理局XQ-SCJG');
+    assert.equal(await scjg.locator('[data-kpi="cases"] .kpi-value').textContent(), '1');
+    await shot(page, '10a-supervisor-dashboard.png', {fullPage: true});
     await page.goto(BASE + '/ui/#/cases?all=1');
     await page.waitForSelector('#case-table tbody tr');
-    const agencies = await page.$$eval('#f-agency option', os => os.map(o => o.value).filter(Boolean));
-    assert.deepEqual(agencies, ['XQ-XK', 'XQ-YLQ']);
+    const agencies = await page.$$eval('#f-agency option', os => os.filter(o => o.value).map(o => o.value + ' ' + o.textContent));
+    assert.deepEqual(agencies, ['XQ-SCJG 天津市西青区市场监督管理局', 'XQ-XK 天津市西青区辛口镇人民政府',
+      'XQ-YLQ 天津市西青区杨柳青镇人民政府']);
     assert.equal(await page.locator('#case-table thead th', {hasText: '执法主体'}).count(), 1, 'an agency column');
+    // the agency column reads names, never codes
+    const col = await page.locator('#case-table thead th').allTextContents();
+    const ai = col.indexOf('执法主体');
+    const cells = await page.$$eval(`#case-table tbody tr > :nth-child(${ai + 1})`, tds => tds.map(td => td.textContent));
+    assert.ok(cells.length > 0 && cells.every(c => c.startsWith('天津市西青区')), cells.join(' | '));
     await shot(page, '11-supervisor-all-cases.png');
     await page.goto(BASE + '/ui/#/case/' + caseId);
     await page.waitForSelector(`#finding-${r01.id}`);
