@@ -369,6 +369,9 @@ START_TEST(report_figures_equal_independent_sql)
   json_t *rep = json_loads(out, 0, &jerr);
   ck_assert_msg(rep != NULL, "report is not JSON: %s: %.200s", jerr.text, out);
   json_t *cur = json_object_get(rep, "current");
+  /* the agency by its name, beside its code */
+  ck_assert_str_eq(json_string_value(json_object_get(rep, "agency_name")), "天津市西青区辛口镇人民政府");
+  ck_assert_str_eq(json_string_value(json_object_get(cur, "agency_name")), "天津市西青区辛口镇人民政府");
   struct {
     const char *key, *sql;
   } checks[] = {
@@ -413,12 +416,14 @@ START_TEST(report_figures_equal_independent_sql)
   ck_assert_msg(cli(ci, args, &out) == 0, "%s", out);
   char *page = read_file(html, NULL);
   ck_assert_msg(strstr(page, "行政执法案卷评查报告") && strstr(page, "<svg") && strstr(page, "优秀案卷候选"), "html");
+  ck_assert_msg(strstr(page, "天津市西青区辛口镇人民政府") != NULL, "the HTML report does not name the agency");
   ck_assert_msg(!strstr(page, "<script") && !strstr(page, "<link") && !strstr(page, "src=") && !strstr(page, "url("),
                 "the HTML report is not self-contained");
   free(page);
   unlink(html);
   ck_assert_msg(cli(ci, "report --agency XQ-XK --from 2022-03-01 --to 2022-03-31 --format csv", &out) == 0, "%s", out);
   ck_assert_msg(strstr(out, "totals,cases,60,0") != NULL, "%.300s", out);
+  ck_assert_msg(strstr(out, "period,agency_name,天津市西青区辛口镇人民政府,") != NULL, "%.300s", out);
   ck_assert_int_eq(cli(ci, "report --agency XQ-XK --from 2022-03-31 --to 2022-03-01", &out), 2);
   ck_assert_int_eq(cli(ci, "report --agency XQ-XK --from 2022-03-01 --to 2022-03-31 --format pdf", &out), 2);
   ck_assert_int_eq(cli(ci, "report --from 2022-03-01 --to 2022-03-31", &out), 2);
