@@ -212,6 +212,10 @@ static int cmd_token(struct cli *c, int argc, char **argv)
 static struct rule_pack *load_pack(struct cli *c, bool register_it)
 {
   char problems[16384];
+  if (config_check_dir(c->cfg, "rules_dir", problems, sizeof problems) != 0) {
+    fprintf(stderr, "caseaudit: %s\n", problems);
+    return NULL;
+  }
   struct rule_pack *p = rules_load(c->cfg->rules_dir, problems, sizeof problems);
   if (p == NULL) {
     fprintf(stderr, "caseaudit: the rule pack in %s is invalid:\n%s", c->cfg->rules_dir, problems);

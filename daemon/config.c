@@ -7,10 +7,14 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "build_paths.h"
 #include "log.h"
 
-enum setting_type { SET_STRING, SET_INT, SET_BOOL, SET_LEVEL, SET_LISTEN };
+/* SET_DATADIR: a folder path whose default (def: its name, "rules" or "ui") config_default_dir finds. */
+enum setting_type { SET_STRING, SET_INT, SET_BOOL, SET_LEVEL, SET_LISTEN, SET_DATADIR };
 
 struct setting {
   const char *name;
@@ -57,10 +61,12 @@ static const struct setting settings[] = {
   {"drain_timeout_s", SET_INT, "30", 0, 3600, true, false, OFF(drain_timeout_s),
    "On SIGTERM, how long in-flight requests may take to finish before the daemon exits anyway."},
   {"log_level", SET_LEVEL, "info", 0, 16, true, false, OFF(log_level), "error, warn, info or debug."},
-  {"rules_dir", SET_STRING, CASEAUDIT_DEFAULT_RULES_DIR, 1, 4096, true, false, OFF(rules_dir),
-   "Folder of the rule pack (pack.json and the rule files), re-read on SIGHUP."},
-  {"ui_dir", SET_STRING, CASEAUDIT_DEFAULT_UI_DIR, 1, 4096, true, false, OFF(ui_dir),
-   "Folder of the reviewers' web page served at /ui/ (index.html, app.js, app.css)."},
+  {"rules_dir", SET_DATADIR, "rules", 1, 4096, true, false, OFF(rules_dir),
+   "Folder of the rule pack (pack.json and the rule files), re-read on SIGHUP. Default: the checkout's rules/ for "
+   "a binary run from its build folder, else the installed one below."},
+  {"ui_dir", SET_DATADIR, "ui", 1, 4096, true, false, OFF(ui_dir),
+   "Folder of the reviewers' web page served at /ui/ (index.html, app.js, app.css). Default: the checkout's ui/ "
+   "for a binary run from its build folder, else the installed one below."},
   {"timezone", SET_STRING, "Asia/Shanghai", 1, 64, false, false, OFF(timezone),
    "Time zone that dates in case records belong to; the database session's TimeZone."},
   {"auth_fail_limit", SET_INT, "20", 0, 1000000, true, false, OFF(auth_fail_limit),
@@ -72,6 +78,7 @@ static const struct setting settings[] = {
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
+_Static_assert(N_SETTINGS <= CONFIG_KEYS_MAX, "struct config's origin[] is too short for the settings table");
 
 static char **str_field(struct config *c, const struct setting *s) { return (char **)((char *)c + s->offset); }
 static long *int_field(struct config *c, const struct setting *s) { return (long *)((char *)c + s->offset); }
@@ -128,7 +135,7 @@ static int parse_bool(const char *v, bool *out)
   return -1;
 }
 
-int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
+static int set_value(struct config *c, const char *key, const char *value, char *err, size_t errlen)
 {
   const struct setting *s = find_setting(key);
   if (s == NULL) {
@@ -173,6 +180,7 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
     break;
   }
   case SET_STRING:
+  case SET_DATADIR:
     break;
   }
   size_t len = strlen(value);
@@ -189,16 +197,82 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
   return 0;
 }
 
-struct config *config_new(void)
+/* set_value, recording where the value came from. */
+static int set_from(struct config *c, const char *key, const char *value, enum config_origin from, char *err,
+                    size_t errlen)
+{
+  if (set_value(c, key, value, err, errlen) != 0)
+    return -1;
+  c->origin[find_setting(key) - settings] = (unsigned char)from;
+  return 0;
+}
+
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+  return set_from(c, key, value, CONFIG_FROM_FLAG, err, errlen);
+}
+
+const struct config_roots *config_builtin_roots(void)
+{
+  static const struct config_roots built = {CASEAUDIT_BUILT_SOURCE_ROOT, CASEAUDIT_BUILT_BUILD_ROOT,
+                                            CASEAUDIT_BUILT_DATA_DIR};
+  return &built;
+}
+
+/* Whether path lies below the folder root (a whole path component: /b/build-c is not under /b/build). */
+static bool path_under(const char *path, const char *root)
+{
+  size_t n = strlen(root);
+  while (n > 1 && root[n - 1] == '/')
+    n--;
+  return n > 0 && strncmp(path, root, n) == 0 && path[n] == '/';
+}
+
+enum config_origin config_default_dir(const char *exe, const struct config_roots *roots, const char *name, char *out,
+                                      size_t outlen)
+{
+  bool in_build = false;
+  if (exe != NULL && roots->build_root[0] != '\0') {
+    /* /proc/self/exe is the resolved path: compare with the build root as written and as it resolves */
+    in_build = path_under(exe, roots->build_root);
+    char *real = in_build ? NULL : realpath(roots->build_root, NULL);
+    in_build = in_build || (real != NULL && path_under(exe, real));
+    free(real);
+  }
+  snprintf(out, outlen, "%s/%s", in_build ? roots->source_root : roots->data_dir, name);
+  return in_build ? CONFIG_FROM_CHECKOUT : CONFIG_FROM_PREFIX;
+}
+
+struct config *config_new_at(const char *exe, const struct config_roots *roots)
 {
   struct config *c = calloc(1, sizeof *c);
   if (c == NULL)
     abort();
-  char err[256];
-  for (size_t i = 0; i < N_SETTINGS; i++)
-    if (config_set(c, settings[i].name, settings[i].def, err, sizeof err) != 0)
-      abort(); /* a default that fails its own bounds is a programming error */
+  c->roots = roots;
+  if (exe != NULL && (c->exe = strdup(exe)) == NULL)
+    abort();
+  char err[256], dir[4096 + 64];
+  for (size_t i = 0; i < N_SETTINGS; i++) {
+    const struct setting *s = &settings[i];
+    enum config_origin from = CONFIG_FROM_DEFAULT;
+    const char *value = s->def;
+    if (s->type == SET_DATADIR) {
+      from = config_default_dir(exe, roots, s->def, dir, sizeof dir);
+      value = dir;
+    }
+    if (set_from(c, s->name, value, from, err, sizeof err) != 0)
+      abort(); /* a default that fails its own bounds is a programming error (or a compiled-in root over 4 KiB) */
+  }
   return c;
+}
+
+struct config *config_new(void)
+{
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0)
+    exe[n] = '\0';
+  return config_new_at(n > 0 ? exe : NULL, config_builtin_roots());
 }
 
 void config_free(struct config *c)
@@ -208,6 +282,8 @@ void config_free(struct config *c)
   for (size_t i = 0; i < N_SETTINGS; i++)
     if (settings[i].type != SET_INT && settings[i].type != SET_BOOL)
       free(*str_field(c, &settings[i]));
+  free(c->file);
+  free(c->exe);
   free(c);
 }
 
@@ -231,7 +307,7 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     snprintf(st->err, sizeof st->err, "key '%s': set twice", name);
     return 0;
   }
-  if (config_set(st->c, name, value, st->err, sizeof st->err) != 0)
+  if (set_from(st->c, name, value, CONFIG_FROM_FILE, st->err, sizeof st->err) != 0)
     return 0;
   st->seen[s - settings] = true;
   return 1;
@@ -240,6 +316,9 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
 {
   struct ini_state st = {.c = c};
+  free(c->file);
+  if ((c->file = strdup(path)) == NULL)
+    abort();
   int rc = ini_parse(path, on_ini_line, &st);
   if (rc == -1) {
     snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -280,7 +359,7 @@ struct config *config_load(const char *explicit_path, const char *default_path, 
   if (path != NULL && config_load_file(c, path, err, errlen) != 0)
     goto fail;
   const char *env = getenv("CASEAUDIT_DB");
-  if (env != NULL && env[0] != '\0' && config_set(c, "db", env, err, errlen) != 0)
+  if (env != NULL && env[0] != '\0' && set_from(c, "db", env, CONFIG_FROM_ENV, err, errlen) != 0)
     goto fail;
   if (db_override != NULL && config_set(c, "db", db_override, err, errlen) != 0)
     goto fail;
@@ -359,6 +438,67 @@ void config_print(const struct config *c, FILE *out)
   }
 }
 
+/* Says where the value of s came from, in words that follow "it is " or "KEY: ". */
+static void describe_origin(const struct config *c, const struct setting *s, char *out, size_t outlen)
+{
+  const char *exe = c->exe != NULL ? c->exe : "unknown";
+  switch ((enum config_origin)c->origin[s - settings]) {
+  case CONFIG_FROM_DEFAULT:
+    snprintf(out, outlen, "the built-in default");
+    break;
+  case CONFIG_FROM_CHECKOUT:
+    snprintf(out, outlen, "the default for a binary in the build folder %s (this one is %s): its checkout's %s/",
+             c->roots->build_root, exe, s->def);
+    break;
+  case CONFIG_FROM_PREFIX:
+    snprintf(out, outlen, "the default for an installed binary (this one is %s, not in the build folder %s): "
+             "the data folder %s", exe, c->roots->build_root, c->roots->data_dir);
+    break;
+  case CONFIG_FROM_FILE:
+    snprintf(out, outlen, "set in %s", c->file != NULL ? c->file : "the settings file");
+    break;
+  case CONFIG_FROM_ENV:
+    snprintf(out, outlen, "set by $CASEAUDIT_DB");
+    break;
+  case CONFIG_FROM_FLAG:
+    snprintf(out, outlen, "set on the command line");
+    break;
+  }
+}
+
+int config_check_dir(const struct config *c, const char *key, char *err, size_t errlen)
+{
+  const struct setting *s = find_setting(key);
+  if (s == NULL || s->type != SET_DATADIR)
+    abort(); /* a programming error: only the data folders are checked */
+  const char *dir = *str_field((struct config *)c, s);
+  struct stat st;
+  int e = stat(dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+  if (e == 0)
+    return 0;
+  char origin[8192];
+  describe_origin(c, s, origin, sizeof origin);
+  enum config_origin from = (enum config_origin)c->origin[s - settings];
+  char advice[256] = "";
+  if (from == CONFIG_FROM_FILE)
+    snprintf(advice, sizeof advice, ": correct %s there, or name another file with --config FILE", key);
+  else if (from != CONFIG_FROM_FLAG)
+    snprintf(advice, sizeof advice, ". Set %s = FOLDER in a settings file and pass it with --config FILE", key);
+  snprintf(err, errlen, "key '%s': %s is not a folder (%s); it is %s%s", key, dir, strerror(e), origin, advice);
+  return -1;
+}
+
+void config_print_origins(const struct config *c, FILE *out)
+{
+  for (size_t i = 0; i < N_SETTINGS; i++) {
+    if (c->origin[i] == CONFIG_FROM_DEFAULT)
+      continue;
+    char origin[8192];
+    describe_origin(c, &settings[i], origin, sizeof origin);
+    fprintf(out, "# %s: %s\n", settings[i].name, origin);
+  }
+}
+
 void config_write_example(FILE *out)
 {
   fputs("# caseaudit configuration: every key with its default (commented out).\n"
@@ -373,7 +513,9 @@ void config_write_example(FILE *out)
       fprintf(out, "# range %ld..%ld; %s\n", s->min, s->max, s->reloadable ? "reloadable" : "restart needed");
     else
       fprintf(out, "# %s\n", s->reloadable ? "reloadable" : "restart needed");
-    if (s->def[0] == '\0')
+    if (s->type == SET_DATADIR) /* the installed default: the example is installed beside it */
+      fprintf(out, "#%s = %s/%s\n", s->name, config_builtin_roots()->data_dir, s->def);
+    else if (s->def[0] == '\0')
       fprintf(out, "#%s =\n", s->name); /* empty: unset */
     else
       fprintf(out, "#%s = %s\n", s->name, s->def);

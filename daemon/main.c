@@ -19,7 +19,7 @@ static const char usage[] =
   "  --config FILE          settings file (default " CASEAUDIT_DEFAULT_CONFIG "; built-in defaults without it)\n"
   "  --db CONNINFO          libpq connection string; overrides the file and $CASEAUDIT_DB\n"
   "  --listen ADDR:PORT     address to serve HTTP on; overrides the file\n"
-  "  --print-config         print the effective settings (secrets masked) and exit\n"
+  "  --print-config         print the effective settings (secrets masked) and their origins, and exit\n"
   "  --print-example-config print the documented example config file and exit\n"
   "\n"
   "Signals: SIGHUP reloads the settings (an invalid file keeps the old ones); SIGTERM or SIGINT drains the\n"
@@ -39,14 +39,21 @@ static bool wait_abort(long ms)
   return sig == SIGTERM || sig == SIGINT;
 }
 
+/* The folders caseauditd serves from: a missing one is a settings error, at start and on reload alike. */
+static int check_dirs(const struct config *c, char *err, size_t errlen)
+{
+  return config_check_dir(c, "rules_dir", err, errlen) != 0 || config_check_dir(c, "ui_dir", err, errlen) != 0 ? -1 : 0;
+}
+
 static void warn_fixed(const char *key) { log_warn("reload: '%s' changed but only takes effect after a restart", key); }
 
 static void reload(const struct options *o)
 {
   char err[1024];
   struct config *c = config_load(o->config, CASEAUDIT_DEFAULT_CONFIG, o->db, o->listen, err, sizeof err);
-  if (c == NULL) {
+  if (c == NULL || check_dirs(c, err, sizeof err) != 0) {
     log_error("reload failed, keeping the current settings: %s", err);
+    config_free(c);
     return;
   }
   config_changed_fixed_keys(app_config(), c, warn_fixed);
@@ -94,9 +101,15 @@ int main(int argc, char **argv)
     return 2;
   }
   if (o.print_config) {
+    config_print_origins(cfg, stdout);
     config_print(cfg, stdout);
     config_free(cfg);
     return 0;
+  }
+  if (check_dirs(cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "caseauditd: %s\n", err);
+    config_free(cfg);
+    return 2;
   }
 
   /* Signals are blocked before any thread starts, so every thread inherits the mask and only sigwait sees them. */

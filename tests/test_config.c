@@ -1,8 +1,11 @@
-/* Unit tests of the settings table: every key, bad values, unknown keys, files with line numbers, masking. */
+/* Unit tests of the settings table: every key, bad values, unknown keys, files with line numbers, masking, and
+ * where rules_dir and ui_dir are when nothing sets them. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -35,6 +38,7 @@ static const struct bad_value bad_values[] = {
   {"drain_timeout_s", "3601", "outside 0..3600"},
   {"log_level", "verbose", "not one of error, warn, info, debug"},
   {"rules_dir", "", "length 0"},
+  {"ui_dir", "", "length 0"},
   {"timezone", "", "length 0"},
   {"metrics_public", "maybe", "not true or false"},
   {"no_such_key", "1", "unknown key"},
@@ -258,6 +262,238 @@ START_TEST(fixed_keys_are_reported_on_reload)
 }
 END_TEST
 
+/* The roots of a pretend build: checkout /src, build folder /src/build, installed into /usr/local. */
+static const struct config_roots pretend = {"/src", "/src/build", "/usr/local/share/caseaudit"};
+static const struct config_roots pretend_slash = {"/src", "/src/build/", "/usr/local/share/caseaudit"};
+
+struct dir_case {
+  const char *exe; /* NULL: /proc/self/exe could not be read */
+  const struct config_roots *roots;
+  const char *name, *expect;
+  enum config_origin origin;
+};
+
+static const struct dir_case dir_cases[] = {
+  {"/src/build/daemon/caseauditd", &pretend, "rules", "/src/rules", CONFIG_FROM_CHECKOUT},
+  {"/src/build/daemon/caseaudit", &pretend, "ui", "/src/ui", CONFIG_FROM_CHECKOUT},
+  {"/src/build/tests/test_config", &pretend, "rules", "/src/rules", CONFIG_FROM_CHECKOUT},
+  {"/src/build/daemon/caseauditd", &pretend_slash, "rules", "/src/rules", CONFIG_FROM_CHECKOUT},
+  /* installed, while the checkout and its build folder still exist */
+  {"/usr/local/bin/caseauditd", &pretend, "rules", "/usr/local/share/caseaudit/rules", CONFIG_FROM_PREFIX},
+  {"/usr/local/bin/caseaudit", &pretend, "ui", "/usr/local/share/caseaudit/ui", CONFIG_FROM_PREFIX},
+  /* a sibling build folder whose name starts alike, the checkout itself, the build root's own path: not in it */
+  {"/src/build-asan/daemon/caseauditd", &pretend, "rules", "/usr/local/share/caseaudit/rules", CONFIG_FROM_PREFIX},
+  {"/src/caseauditd", &pretend, "rules", "/usr/local/share/caseaudit/rules", CONFIG_FROM_PREFIX},
+  {"/src/build", &pretend, "rules", "/usr/local/share/caseaudit/rules", CONFIG_FROM_PREFIX},
+  {NULL, &pretend, "rules", "/usr/local/share/caseaudit/rules", CONFIG_FROM_PREFIX},
+};
+
+START_TEST(data_dir_default_follows_the_binary)
+{
+  const struct dir_case *d = &dir_cases[_i];
+  char out[256];
+  ck_assert_int_eq(config_default_dir(d->exe, d->roots, d->name, out, sizeof out), d->origin);
+  ck_assert_str_eq(out, d->expect);
+  /* config_new_at gives the same to the key of that name */
+  struct config *c = config_new_at(d->exe, d->roots);
+  ck_assert_str_eq(strcmp(d->name, "rules") == 0 ? c->rules_dir : c->ui_dir, d->expect);
+  config_free(c);
+}
+END_TEST
+
+START_TEST(data_dir_default_sees_through_a_linked_build_root)
+{
+  /* /proc/self/exe is the resolved path; meson's build root may be written through a symbolic link */
+  char tmp[] = "/tmp/caseaudit-config-link-XXXXXX", real[96], link[96], exe[128], out[256];
+  ck_assert_ptr_nonnull(mkdtemp(tmp));
+  snprintf(real, sizeof real, "%s/real", tmp);
+  snprintf(link, sizeof link, "%s/link", tmp);
+  snprintf(exe, sizeof exe, "%s/daemon/caseauditd", real);
+  ck_assert_int_eq(mkdir(real, 0700), 0);
+  ck_assert_int_eq(symlink(real, link), 0);
+  struct config_roots roots = {"/src", link, "/usr/local/share/caseaudit"};
+  ck_assert_int_eq(config_default_dir(exe, &roots, "rules", out, sizeof out), CONFIG_FROM_CHECKOUT);
+  ck_assert_str_eq(out, "/src/rules");
+  unlink(link);
+  rmdir(real);
+  rmdir(tmp);
+}
+END_TEST
+
+START_TEST(this_uninstalled_program_finds_the_checkout)
+{
+  /* test_config runs from the build folder, as build/daemon/caseauditd does: its defaults are the checkout's */
+  struct config *c = config_new();
+  ck_assert_str_eq(c->rules_dir, CASEAUDIT_SOURCE_ROOT "/rules");
+  ck_assert_str_eq(c->ui_dir, CASEAUDIT_SOURCE_ROOT "/ui");
+  char err[1024];
+  ck_assert_msg(config_check_dir(c, "rules_dir", err, sizeof err) == 0, "%s", err);
+  ck_assert_msg(config_check_dir(c, "ui_dir", err, sizeof err) == 0, "%s", err);
+  config_free(c);
+}
+END_TEST
+
+/* The roots of a build whose folders are gone: the missing-folder errors. */
+static const struct config_roots gone = {"/nonexistent/src", "/nonexistent/src/build",
+                                         "/nonexistent/prefix/share/caseaudit"};
+
+struct missing_case {
+  const char *exe, *file; /* file: a settings file's content, or NULL */
+  const char *key;
+  const char *expect[4]; /* fragments of the error */
+};
+
+static const struct missing_case missing_cases[] = {
+  {"/usr/bin/caseauditd", NULL, "rules_dir",
+   {"key 'rules_dir': /nonexistent/prefix/share/caseaudit/rules is not a folder (No such file or directory)",
+    "installed binary (this one is /usr/bin/caseauditd",
+    "Set rules_dir = FOLDER in a settings file and pass it with --config FILE"}},
+  {"/usr/bin/caseauditd", NULL, "ui_dir",
+   {"key 'ui_dir': /nonexistent/prefix/share/caseaudit/ui is not a folder",
+    "Set ui_dir = FOLDER in a settings file and pass it with --config FILE"}},
+  {"/nonexistent/src/build/daemon/caseauditd", NULL, "rules_dir",
+   {"key 'rules_dir': /nonexistent/src/rules is not a folder", "a binary in the build folder /nonexistent/src/build",
+    "--config FILE"}},
+  {"/usr/bin/caseauditd", "rules_dir = /nonexistent/elsewhere\n", "rules_dir",
+   {"key 'rules_dir': /nonexistent/elsewhere is not a folder", "it is set in /tmp/caseaudit-config-test-",
+    "correct rules_dir there, or name another file with --config FILE"}},
+  {"/usr/bin/caseauditd", "ui_dir = /dev/null\n", "ui_dir", {"key 'ui_dir': /dev/null is not a folder (Not a directory)"}},
+};
+
+START_TEST(missing_data_dir_names_the_key_and_how_to_set_it)
+{
+  const struct missing_case *m = &missing_cases[_i];
+  struct config *c = config_new_at(m->exe, &gone);
+  char err[2048] = "";
+  char *path = NULL;
+  if (m->file != NULL) {
+    path = write_temp(m->file);
+    ck_assert_msg(config_load_file(c, path, err, sizeof err) == 0, "%s", err);
+  }
+  ck_assert_int_eq(config_check_dir(c, m->key, err, sizeof err), -1);
+  for (size_t i = 0; i < 4 && m->expect[i] != NULL; i++)
+    ck_assert_msg(strstr(err, m->expect[i]) != NULL, "error '%s' lacks '%s'", err, m->expect[i]);
+  ck_assert_msg(strchr(err, '\n') == NULL, "not one line: %s", err);
+  if (path != NULL)
+    unlink(path);
+  config_free(c);
+}
+END_TEST
+
+static char *origins_of(const struct config *c)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  config_print_origins(c, f);
+  fclose(f);
+  return text;
+}
+
+START_TEST(print_origins_says_where_each_value_came_from)
+{
+  struct config *c = config_new_at("/usr/bin/caseauditd", &pretend);
+  char *text = origins_of(c);
+  /* the defaults of the table are not listed; the data folders always are */
+  ck_assert_str_eq(text, "# rules_dir: the default for an installed binary (this one is /usr/bin/caseauditd, not in "
+                         "the build folder /src/build): the data folder /usr/local/share/caseaudit\n"
+                         "# ui_dir: the default for an installed binary (this one is /usr/bin/caseauditd, not in "
+                         "the build folder /src/build): the data folder /usr/local/share/caseaudit\n");
+  free(text);
+  config_free(c);
+
+  c = config_new_at("/src/build/daemon/caseauditd", &pretend);
+  char *path = write_temp("log_level = debug\nui_dir = /srv/ui\n");
+  char err[512];
+  ck_assert_msg(config_load_file(c, path, err, sizeof err) == 0, "%s", err);
+  ck_assert_int_eq(config_set(c, "listen", "127.0.0.1:9", err, sizeof err), 0);
+  text = origins_of(c);
+  char expect[1024];
+  snprintf(expect, sizeof expect,
+           "# listen: set on the command line\n"
+           "# log_level: set in %s\n"
+           "# rules_dir: the default for a binary in the build folder /src/build (this one is "
+           "/src/build/daemon/caseauditd): its checkout's rules/\n"
+           "# ui_dir: set in %s\n", path, path);
+  ck_assert_str_eq(text, expect);
+  free(text);
+  unlink(path);
+  config_free(c);
+
+  setenv("CASEAUDIT_DB", "dbname=fromenv", 1);
+  c = config_load(NULL, NULL, NULL, NULL, err, sizeof err);
+  unsetenv("CASEAUDIT_DB");
+  ck_assert_ptr_nonnull(c);
+  text = origins_of(c);
+  ck_assert_msg(strstr(text, "# db: set by $CASEAUDIT_DB\n") != NULL, "%s", text);
+  free(text);
+  config_free(c);
+}
+END_TEST
+
+/* Runs a shell command; returns its exit status and its output (stdout and stderr; malloc'd). */
+static int run(const char *cmd, char **output)
+{
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+    fwrite(buf, 1, n, out);
+  fclose(out);
+  int st = pclose(p);
+  *output = text;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(built_programs_without_config_use_the_checkout)
+{
+  /* the real binaries, as a developer runs them from the build folder: no --config, no settings file */
+  char *out;
+  int rc = run("cd / && CASEAUDIT_DB= '" CASEAUDIT_BUILD_ROOT "/daemon/caseauditd' --print-config 2>&1", &out);
+  ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+  ck_assert_msg(strstr(out, "\nrules_dir = " CASEAUDIT_SOURCE_ROOT "/rules\n") != NULL, "%s", out);
+  ck_assert_msg(strstr(out, "\nui_dir = " CASEAUDIT_SOURCE_ROOT "/ui\n") != NULL, "%s", out);
+  ck_assert_msg(strstr(out, "# rules_dir: the default for a binary in the build folder " CASEAUDIT_BUILD_ROOT
+                            " (this one is " CASEAUDIT_BUILD_ROOT "/daemon/caseauditd): its checkout's rules/\n")
+                  != NULL, "%s", out);
+  free(out);
+  /* caseaudit loads the pack for rules check (and import, audit, report): the same folder */
+  rc = run("cd / && '" CASEAUDIT_BUILD_ROOT "/daemon/caseaudit' rules check 2>&1", &out);
+  ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+  ck_assert_msg(strncmp(out, CASEAUDIT_SOURCE_ROOT "/rules: rule pack ", strlen(CASEAUDIT_SOURCE_ROOT) + 18) == 0,
+                "%s", out);
+  free(out);
+}
+END_TEST
+
+START_TEST(a_copied_program_uses_the_installed_folders)
+{
+  /* a copy outside the build folder stands for the installed binary: the prefix's folders, named with their origin */
+  char tmp[] = "/tmp/caseaudit-config-copy-XXXXXX", cmd[1024];
+  ck_assert_ptr_nonnull(mkdtemp(tmp));
+  snprintf(cmd, sizeof cmd, "cp '%s/daemon/caseauditd' '%s/caseauditd' && cd / && '%s/caseauditd' --print-config 2>&1",
+           CASEAUDIT_BUILD_ROOT, tmp, tmp);
+  char *out;
+  int rc = run(cmd, &out);
+  ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+  const char *data = config_builtin_roots()->data_dir;
+  char expect[1024];
+  snprintf(expect, sizeof expect, "\nrules_dir = %s/rules\n", data);
+  ck_assert_msg(strstr(out, expect) != NULL, "'%s' not in: %s", expect, out);
+  snprintf(expect, sizeof expect, "# ui_dir: the default for an installed binary (this one is %s/caseauditd, not in "
+           "the build folder %s): the data folder %s\n", tmp, CASEAUDIT_BUILD_ROOT, data);
+  ck_assert_msg(strstr(out, expect) != NULL, "'%s' not in: %s", expect, out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "%s/caseauditd", tmp);
+  unlink(cmd);
+  rmdir(tmp);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("config");
@@ -270,6 +506,14 @@ int main(void)
   tcase_add_test(tc, print_masks_passwords);
   tcase_add_test(tc, example_file_matches_the_table);
   tcase_add_test(tc, fixed_keys_are_reported_on_reload);
+  tcase_add_loop_test(tc, data_dir_default_follows_the_binary, 0, sizeof dir_cases / sizeof dir_cases[0]);
+  tcase_add_test(tc, data_dir_default_sees_through_a_linked_build_root);
+  tcase_add_test(tc, this_uninstalled_program_finds_the_checkout);
+  tcase_add_loop_test(tc, missing_data_dir_names_the_key_and_how_to_set_it, 0,
+                      sizeof missing_cases / sizeof missing_cases[0]);
+  tcase_add_test(tc, print_origins_says_where_each_value_came_from);
+  tcase_add_test(tc, built_programs_without_config_use_the_checkout);
+  tcase_add_test(tc, a_copied_program_uses_the_installed_folders);
   suite_add_tcase(s, tc);
   return testlib_run(s);
 }

@@ -1,8 +1,13 @@
-/* HTTP tests of the dispatcher: routing (404, 405 with Allow), error bodies, authentication, roles, probes. */
+/* HTTP tests of the dispatcher: routing (404, 405 with Allow), error bodies, authentication, roles, probes; and the
+ * daemon of the build folder started without a settings file. */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "testlib.h"
@@ -212,6 +217,58 @@ START_TEST(keep_alive_connections_are_reused)
 }
 END_TEST
 
+/* build/daemon/caseauditd --db … --listen …, as a developer runs it: no settings file; the checkout's rules/ and
+ * ui/ are found by where the binary is (config_default_dir). Its own database and daemon, no fixture. */
+START_TEST(built_daemon_starts_without_config)
+{
+  /* build/daemon/caseauditd --db … --listen …, as a developer runs it: no settings file, rules/ and ui/ of the
+   * checkout found by where the binary is (config_default_dir) */
+  char ci[1024], listen[64], url[128], log[128];
+  snprintf(ci, sizeof ci, "%s", testdb_create("noconf", true));
+  int port = testlib_free_port();
+  snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+  snprintf(log, sizeof log, "/tmp/caseauditd-noconf-%d.log", (int)getpid());
+  fclose(fopen(log, "w")); /* there before the child opens it: the loop below reads it at once */
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (chdir("/") != 0 || freopen(log, "w", stderr) == NULL)
+      _exit(126);
+    unsetenv("CASEAUDIT_DB");
+    execl(CASEAUDIT_BUILD_ROOT "/daemon/caseauditd", "caseauditd", "--db", ci, "--listen", listen, (char *)NULL);
+    _exit(127);
+  }
+  bool up = false;
+  for (int i = 0; !up && i < (int)(3000 * testlib_time_scale()); i++) {
+    int st;
+    ck_assert_msg(waitpid(pid, &st, WNOHANG) != pid, "caseauditd exited at start (%d): %s", st, read_file(log, NULL));
+    char *text = read_file(log, NULL);
+    up = strstr(text, "listening on") != NULL;
+    if (up)
+      ck_assert_msg(strstr(text, "loaded from " CASEAUDIT_SOURCE_ROOT "/rules\n") != NULL, "%s", text);
+    free(text);
+    if (!up)
+      usleep(10 * 1000);
+  }
+  ck_assert_msg(up, "caseauditd did not start listening within 30 s");
+  struct http_reply r;
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/readyz", port);
+  http_do(&r, "GET", url, NULL, NULL, 0);
+  ck_assert_int_eq(r.status, 200);
+  http_reply_free(&r);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/ui/index.html", port);
+  http_do(&r, "GET", url, NULL, NULL, 0);
+  ck_assert_int_eq(r.status, 200);
+  http_reply_free(&r);
+  kill(pid, SIGTERM);
+  int st;
+  ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+  unlink(log);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("http_base");
@@ -230,5 +287,9 @@ int main(void)
   tcase_add_test(tc, openapi_documents_every_route);
   tcase_add_test(tc, keep_alive_connections_are_reused);
   suite_add_tcase(s, tc);
+  TCase *nc = tcase_create("no_config");
+  tcase_set_timeout(nc, 120);
+  tcase_add_test(nc, built_daemon_starts_without_config);
+  suite_add_tcase(s, nc);
   return testlib_run(s);
 }

@@ -18,17 +18,6 @@ static char conf_path[128], log_path[128];
 static int port;
 static pid_t child;
 
-static int free_port(void)
-{
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 static void write_conf(const char *extra)
 {
   FILE *f = fopen(conf_path, "w");
@@ -112,7 +101,7 @@ END_TEST
 
 static void start_daemon(const char *conninfo)
 {
-  port = free_port();
+  port = testlib_free_port();
   snprintf(conf_path, sizeof conf_path, "/tmp/caseauditd-sig-%d.conf", (int)getpid());
   snprintf(log_path, sizeof log_path, "/tmp/caseauditd-sig-%d.log", (int)getpid());
   write_conf("");

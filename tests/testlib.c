@@ -167,7 +167,7 @@ const char *testd_start(const char *conninfo, ...)
 static pid_t child;
 static char child_log[128], child_conf[128];
 
-static int free_port(void)
+int testlib_free_port(void)
 {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -185,7 +185,7 @@ const char *testd_spawn(const char *conninfo, ...)
 {
   static int counter;
   ck_assert_msg(child == 0, "testd_spawn: a child daemon is already running");
-  int port = free_port();
+  int port = testlib_free_port();
   snprintf(child_conf, sizeof child_conf, "/tmp/caseauditd-testd-%d-%d.conf", (int)getpid(), counter);
   snprintf(child_log, sizeof child_log, "/tmp/caseauditd-testd-%d-%d.log", (int)getpid(), counter++);
   /* the settings given first, so that a "listen=" among them replaces the default */

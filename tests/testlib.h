@@ -96,6 +96,9 @@ int testlib_run(Suite *s);
 /* Reads a whole file (fixtures); fails the test when it cannot. */
 char *read_file(const char *path, size_t *len);
 
+/* A TCP port on 127.0.0.1 that nothing listens on right now. */
+int testlib_free_port(void);
+
 /* Path of a fixture under tests/fixtures (a buffer per thread, overwritten by the next call). */
 const char *fixture(const char *name);
 
