@@ -601,6 +601,24 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
   log_warn("libmicrohttpd: %s", msg);
 }
 
+/* The metrics count requests per route of the table, each named "METHOD pattern". */
+static int route_metrics(void)
+{
+  char **names = calloc(http_routes_count + 1, sizeof *names);
+  int rc = names == NULL ? -1 : 0;
+  for (size_t i = 0; rc == 0 && i < http_routes_count; i++)
+    if (asprintf(&names[i], "%s %s", http_routes[i].method, http_routes[i].pattern) < 0) {
+      names[i] = NULL;
+      rc = -1;
+    }
+  if (rc == 0)
+    rc = metrics_init((const char *const *)names, http_routes_count);
+  for (size_t i = 0; names != NULL && i < http_routes_count; i++)
+    free(names[i]);
+  free(names);
+  return rc;
+}
+
 struct http_server *http_start(const struct config *cfg, const struct http_tls *tls, char *err, size_t errlen)
 {
   char host[256];
@@ -624,8 +642,10 @@ struct http_server *http_start(const struct config *cfg, const struct http_tls *
     ((struct sockaddr_in6 *)ai->ai_addr)->sin6_port = htons((uint16_t)port);
 
   s = calloc(1, sizeof *s);
-  if (s == NULL)
+  if (s == NULL || route_metrics() != 0) {
+    snprintf(err, errlen, "out of memory");
     goto fail;
+  }
   unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
                    MHD_USE_ERROR_LOG | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
   /* TLS 1.2 and 1.3 only; the list ends at once (plain HTTP) when tls is NULL */
@@ -675,4 +695,5 @@ void http_stop(struct http_server *s)
     return;
   MHD_stop_daemon(s->mhd);
   free(s);
+  metrics_free();
 }

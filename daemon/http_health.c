@@ -60,7 +60,9 @@ void handle_metrics(struct request *r)
   if (req_only_params(r, no_params) != 0)
     return;
   struct buf out = {0};
-  if (metrics_render(&out) != 0) {
+  struct metrics_gauges g = {.inflight = http_inflight()};
+  db_pool_usage(&g.pool_in_use, &g.pool_size);
+  if (metrics_render(&out, &g) != 0) {
     buf_free(&out);
     reply_error(r, ERR_INTERNAL, "out of memory");
     return;
