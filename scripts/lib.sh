@@ -55,10 +55,11 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# The cluster runs as the postgres user when we are root (PostgreSQL refuses to run as root).
+# The cluster runs as the postgres user when we are root (PostgreSQL refuses to run as root). From /, since the
+# current folder (a checkout in /root) may be one that user cannot enter, which its tools complain of.
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then
-    su postgres -s /bin/bash -c "$*"
+    (cd / && su postgres -s /bin/bash -c "$*")
   else
     bash -c "$*"
   fi
