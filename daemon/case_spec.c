@@ -99,7 +99,7 @@ static const struct vspec field_value = {.kind = VK_STRING, .max = TEXT_MAX};
 
 static const struct vspec agency[] = {
   {.name = "code", .kind = VK_STRING, .flags = V_REQUIRED, .max = AGENCY_CODE_MAX, .check = agency_code_ok,
-   .check_msg = "must match ^[A-Za-z0-9._-]{1,64}$"},
+   .check_msg = "must match ^[A-Za-z0-9._-]{1,64}$", .pattern = "^[A-Za-z0-9._-]{1,64}$"},
   STR("name", STR_MAX, V_REQUIRED),
   END,
 };
@@ -111,13 +111,16 @@ static const struct vspec source[] = {
   END,
 };
 
+/* privacy.c masks these two */
+#define PERSONAL "personal data: masked for roles that may not see it (docs/case-format.md)"
+
 static const struct vspec party[] = {
   ENUM("type", party_types, 0),
   STR("name", STR_MAX, V_REQUIRED),
   STR("id_type", STR_MAX, 0),
-  STR("id_number", STR_MAX, 0),
+  {.name = "id_number", .kind = VK_STRING, .max = STR_MAX, .doc = PERSONAL},
   STR("address", STR_MAX, 0),
-  STR("phone", STR_MAX, 0),
+  {.name = "phone", .kind = VK_STRING, .max = STR_MAX, .doc = PERSONAL},
   STR("legal_representative", STR_MAX, 0),
   END,
 };
@@ -317,7 +320,8 @@ static const struct vspec record[] = {
   OBJ("agency", agency, V_REQUIRED),
   STR("case_no", CASE_NO_MAX, V_REQUIRED),
   ENUM("category", categories, V_REQUIRED),
-  ENUM("procedure", procedures, 0), /* required for penalties: see record_conds */
+  /* required for penalties: see record_conds */
+  {.name = "procedure", .kind = VK_ENUM, .choices = procedures, .doc = "required when category is penalty"},
   STR("sector", SECTOR_MAX, 0),
   STR("cause", TEXT_MAX, 0),
   OBJ("source", source, V_REQUIRED),
@@ -352,9 +356,13 @@ static const struct vcond record_conds[] = {
 };
 
 static const struct vspec case_record = {
-  .kind = VK_OBJECT, .flags = V_REQUIRED, .members = record, .conds = record_conds};
+  .kind = VK_OBJECT, .flags = V_REQUIRED, .members = record, .conds = record_conds,
+  .doc = "A case record (docs/case-format.md). Unknown and duplicate keys are refused; ids are unique within a case "
+         "and every reference must name an element of the record; null means the same as an absent key"};
 
 int case_validate(const json_t *rec, struct vreport *r)
 {
   return vspec_validate(&case_record, rec, r);
 }
+
+json_t *case_schema(void) { return vspec_schema(&case_record); }

@@ -49,6 +49,8 @@ static const char usage[] =
   "  rules check [DIR]                        validate a rule pack (default: rules_dir) without loading it\n"
   "  import FILE|-                            load NDJSON case records (one per line) through the same validation\n"
   "                                           and storage as the API; failures are listed per line\n"
+  "  schema case                              print the case record's schema (OpenAPI 3.0 / JSON Schema), made\n"
+  "                                           from the spec the validator uses\n"
   "\n"
   "Global options (before COMMAND):\n"
   "  --config FILE   settings file (default " CASEAUDIT_DEFAULT_CONFIG "; built-in defaults without it)\n"
@@ -652,6 +654,17 @@ static int cmd_agencies(struct cli *c, int argc, char **argv)
   return db_agency_list(c->db, print_agency, NULL) == DB_OK ? 0 : 1;
 }
 
+static int cmd_schema(struct cli *c, int argc, char **argv)
+{
+  (void)c;
+  if (argc != 2 || strcmp(argv[1], "case") != 0)
+    return bad_usage("schema takes one argument, %s", "'case'");
+  json_t *s = case_schema();
+  int rc = s != NULL && json_dumpf(s, stdout, JSON_INDENT(1)) == 0 && putchar('\n') != EOF ? 0 : 1;
+  json_decref(s);
+  return rc;
+}
+
 static const struct command {
   const char *name;
   int (*run)(struct cli *c, int argc, char **argv);
@@ -665,6 +678,7 @@ static const struct command {
   {"audit", cmd_audit},
   {"report", cmd_report},
   {"agencies", cmd_agencies},
+  {"schema", cmd_schema},
 };
 
 int main(int argc, char **argv)

@@ -717,3 +717,116 @@ out:
   free(w.path);
   return ret;
 }
+
+/* ---- Schema ------------------------------------------------------------------------------------------------- */
+
+static int set_new(json_t *o, const char *key, json_t *v) { return v == NULL ? -1 : json_object_set_new(o, key, v); }
+
+static json_t *schema_of(const struct vspec *s, bool nullable);
+
+static int schema_object(json_t *o, const struct vspec *s)
+{
+  json_t *props = json_object(), *req = json_array();
+  int rc = props != NULL && req != NULL ? 0 : -1;
+  for (const struct vspec *m = s->members; rc == 0 && m && m->name; m++) {
+    rc |= set_new(props, m->name, schema_of(m, (m->flags & V_REQUIRED) == 0));
+    if (m->flags & V_REQUIRED)
+      rc |= json_array_append_new(req, json_string(m->name));
+  }
+  rc |= set_new(o, "type", json_string("object"));
+  rc |= set_new(o, "additionalProperties", json_false());
+  rc |= set_new(o, "properties", props);
+  if (json_array_size(req) > 0)
+    rc |= set_new(o, "required", req);
+  else
+    json_decref(req);
+  return rc;
+}
+
+static json_t *schema_of(const struct vspec *s, bool nullable)
+{
+  json_t *o = json_object();
+  int rc = o != NULL ? 0 : -1;
+  char doc[512] = "";
+  if (s->doc)
+    snprintf(doc, sizeof doc, "%s", s->doc);
+  switch (s->kind) {
+  case VK_OBJECT:
+    rc |= schema_object(o, s);
+    for (const struct vcond *c = s->conds; c && c->key; c++)
+      snprintf(doc + strlen(doc), sizeof doc - strlen(doc), "%s%s is required when %s is %s", doc[0] ? "; " : "",
+               c->required, c->key, c->equals);
+    break;
+  case VK_MAP:
+    rc |= set_new(o, "type", json_string("object"));
+    rc |= set_new(o, "maxProperties", json_integer(s->max));
+    rc |= set_new(o, "additionalProperties", schema_of(s->items, (s->items->flags & V_REQUIRED) == 0));
+    snprintf(doc + strlen(doc), sizeof doc - strlen(doc), "%skeys of at most %zu bytes", doc[0] ? "; " : "",
+             s->key_max);
+    break;
+  case VK_ARRAY:
+    rc |= set_new(o, "type", json_string("array"));
+    if (s->min > 0)
+      rc |= set_new(o, "minItems", json_integer(s->min));
+    rc |= set_new(o, "maxItems", json_integer(s->max));
+    rc |= set_new(o, "items", schema_of(s->items, false)); /* items are never null */
+    break;
+  case VK_STRING:
+    rc |= set_new(o, "type", json_string("string"));
+    if (s->min > 0)
+      rc |= set_new(o, "minLength", json_integer(s->min));
+    rc |= set_new(o, "maxLength", json_integer(s->max));
+    rc |= set_new(o, "x-max-bytes", json_integer(s->max));
+    if (s->pattern)
+      rc |= set_new(o, "pattern", json_string(s->pattern));
+    break;
+  case VK_DATE:
+    rc |= set_new(o, "type", json_string("string"));
+    rc |= set_new(o, "format", json_string("date"));
+    break;
+  case VK_INSTANT:
+    rc |= set_new(o, "type", json_string("string"));
+    rc |= set_new(o, "format", json_string("date-time"));
+    snprintf(doc + strlen(doc), sizeof doc - strlen(doc), "%sRFC 3339 with offset", doc[0] ? "; " : "");
+    break;
+  case VK_ENUM: {
+    json_t *e = json_array();
+    rc |= e != NULL ? 0 : -1;
+    for (const char *const *c = s->choices; e && c && *c; c++)
+      rc |= json_array_append_new(e, json_string(*c));
+    rc |= set_new(o, "type", json_string("string"));
+    rc |= set_new(o, "enum", e);
+    break;
+  }
+  case VK_INTEGER:
+    rc |= set_new(o, "type", json_string("integer"));
+    rc |= set_new(o, "minimum", json_integer(s->min));
+    rc |= set_new(o, "maximum", json_integer(s->max));
+    break;
+  case VK_NUMBER:
+    rc |= set_new(o, "type", json_string("number"));
+    rc |= set_new(o, "minimum", json_real(s->dmin));
+    rc |= set_new(o, "maximum", json_real(s->dmax));
+    break;
+  case VK_BOOLEAN:
+    rc |= set_new(o, "type", json_string("boolean"));
+    break;
+  }
+  if (s->flags & V_ID)
+    snprintf(doc + strlen(doc), sizeof doc - strlen(doc), "%sthe %s's id, unique among the %ss of the record",
+             doc[0] ? "; " : "", s->space, s->space);
+  if (s->flags & V_REF)
+    snprintf(doc + strlen(doc), sizeof doc - strlen(doc), "%snames a %s of the record by its id", doc[0] ? "; " : "",
+             s->space);
+  if (doc[0])
+    rc |= set_new(o, "description", json_string(doc));
+  if (nullable)
+    rc |= set_new(o, "nullable", json_true());
+  if (rc != 0) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+json_t *vspec_schema(const struct vspec *spec) { return schema_of(spec, false); }

@@ -92,6 +92,8 @@ struct vspec {
   const char *space;             /* V_ID, V_REF: id space name, e.g. "document" */
   bool (*check)(const char *s);  /* STRING: extra syntax check, run after the length check */
   const char *check_msg;         /* STRING: message when check() fails */
+  const char *pattern;           /* STRING: the regular expression check() implements, for the schema only */
+  const char *doc;               /* a description for the schema (what the name and kind do not say) */
 };
 
 /* Walk value against spec and add one detail per problem to r: type, bounds, enum, dates, unknown keys, missing
@@ -103,11 +105,23 @@ struct vspec {
  * 500, not 400). Does not keep value or spec. */
 int vspec_validate(const struct vspec *spec, const json_t *value, struct vreport *r);
 
+/* The spec as an OpenAPI 3.0 schema object (a subset of JSON Schema), so that the published schema cannot drift
+ * from what is validated: types, required members (nullable otherwise: null means "not given"), enums, dates
+ * (format date) and instants (format date-time), integer and number bounds, item counts (maxItems, maxProperties
+ * of a map), unknown keys refused (additionalProperties false). A string's bound is in bytes of UTF-8: maxLength
+ * carries it (a string of N bytes has at most N characters) and x-max-bytes says that it counts bytes; ids, references
+ * and conditions are described in words. New reference, or NULL when memory ran out. */
+json_t *vspec_schema(const struct vspec *spec);
+
 /* ---- Case record (case_spec.c) ------------------------------------------------------------------------------ */
 
 /* Validate a case record (shared/contract/case-record.md) as vspec_validate() does: returns the number of problems
  * added to r (0 = valid), or -1 when memory ran out. */
 int case_validate(const json_t *record, struct vreport *r);
+
+/* The case record's schema (vspec_schema of the spec case_validate uses): `caseaudit schema case` prints it, and
+ * daemon/openapi.json's CaseRecord is tested equal to it. New reference, or NULL when memory ran out. */
+json_t *case_schema(void);
 
 /* ---- Helpers the storage layer may reuse -------------------------------------------------------------------- */
 

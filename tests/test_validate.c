@@ -987,6 +987,77 @@ START_TEST(test_generic)
 }
 END_TEST
 
+/* ---- The published schema is the validator's ------------------------------------------------------------ */
+
+/* daemon/openapi.json's CaseRecord is what case_schema() makes of the spec (regenerate it with
+ * `caseaudit schema case`, see docs/case-format.md): a field, bound or enum value added to the spec and not to the
+ * published schema fails here. */
+START_TEST(test_openapi_case_record_is_the_spec)
+{
+  json_error_t e;
+  json_t *doc = json_load_file(CASEAUDIT_SOURCE_ROOT "/daemon/openapi.json", 0, &e);
+  ck_assert_msg(doc != NULL, "daemon/openapi.json: %s", e.text);
+  json_t *published = json_object_get(json_object_get(json_object_get(doc, "components"), "schemas"), "CaseRecord");
+  json_t *made = case_schema();
+  ck_assert_ptr_nonnull(made);
+  if (!json_equal(published, made)) {
+    char *a = json_dumps(made, JSON_COMPACT | JSON_SORT_KEYS);
+    ck_abort_msg("components.schemas.CaseRecord of daemon/openapi.json differs from the spec; run: "
+                 "build/daemon/caseaudit schema case, and put its output there. The spec's schema: %.600s", a);
+  }
+  /* and it says what the old hand-written one did not: the document types */
+  json_t *types = json_object_get(
+    json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(made, "properties"), "documents"),
+                                                    "items"), "properties"), "type"), "enum");
+  ck_assert_int_eq(json_array_size(types), 25);
+  json_decref(made);
+  json_decref(doc);
+}
+END_TEST
+
+/* Every kind of node comes out as its schema; a bound or a refusal the validator applies shows in it. */
+START_TEST(test_spec_schema_kinds)
+{
+  static const char *const colours[] = {"red", "blue", NULL};
+  static const struct vspec str_item = {.kind = VK_STRING, .flags = V_REQUIRED, .max = 8};
+  static const struct vspec members[] = {
+    {.name = "code", .kind = VK_STRING, .flags = V_REQUIRED, .max = 10, .pattern = "^[a-z]+$"},
+    {.name = "on", .kind = VK_DATE},
+    {.name = "at", .kind = VK_INSTANT, .flags = V_REQUIRED},
+    {.name = "colour", .kind = VK_ENUM, .choices = colours},
+    {.name = "n", .kind = VK_INTEGER, .min = -1, .max = 9},
+    {.name = "x", .kind = VK_NUMBER, .dmin = 0, .dmax = 2.5},
+    {.name = "ok", .kind = VK_BOOLEAN},
+    {.name = "tags", .kind = VK_ARRAY, .max = 3, .items = &str_item},
+    {.name = "map", .kind = VK_MAP, .max = 4, .key_max = 6, .items = &str_item},
+    {.name = NULL},
+  };
+  static const struct vcond conds[] = {{.key = "colour", .equals = "red", .required = "n"}, {.key = NULL}};
+  static const struct vspec top = {.kind = VK_OBJECT, .members = members, .conds = conds};
+  json_t *s = vspec_schema(&top);
+  ck_assert_ptr_nonnull(s);
+  char *text = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
+  static const char *const want[] = {
+    "\"additionalProperties\":false",
+    "\"required\":[\"code\",\"at\"]",
+    "\"code\":{\"maxLength\":10,\"pattern\":\"^[a-z]+$\",\"type\":\"string\",\"x-max-bytes\":10}",
+    "\"on\":{\"format\":\"date\",\"nullable\":true,\"type\":\"string\"}",
+    "\"at\":{\"description\":\"RFC 3339 with offset\",\"format\":\"date-time\",\"type\":\"string\"}",
+    "\"colour\":{\"enum\":[\"red\",\"blue\"],\"nullable\":true,\"type\":\"string\"}",
+    "\"n\":{\"maximum\":9,\"minimum\":-1,\"nullable\":true,\"type\":\"integer\"}",
+    "\"x\":{\"maximum\":2.5,\"minimum\":0.0,\"nullable\":true,\"type\":\"number\"}",
+    "\"tags\":{\"items\":{\"maxLength\":8,\"type\":\"string\",\"x-max-bytes\":8},\"maxItems\":3,",
+    "\"map\":{\"additionalProperties\":{\"maxLength\":8,\"type\":\"string\",\"x-max-bytes\":8},"
+    "\"description\":\"keys of at most 6 bytes\",\"maxProperties\":4,",
+    "\"description\":\"n is required when colour is red\"",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    ck_assert_msg(strstr(text, want[i]) != NULL, "missing %s in %s", want[i], text);
+  free(text);
+  json_decref(s);
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
   Suite *s = suite_create("validate");
@@ -995,6 +1066,11 @@ static Suite *validate_suite(void)
   tc = tcase_create("mutations");
   tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, test_mutation, 0, N_MUTATIONS);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("schema");
+  tcase_add_test(tc, test_openapi_case_record_is_the_spec);
+  tcase_add_test(tc, test_spec_schema_kinds);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("parse");

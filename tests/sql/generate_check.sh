@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/sql/generate_check.sh: self-check of bench/generate.
 #   1. determinism: the same arguments give byte-identical output (sha256), for several argument sets;
-#   2. every line is a valid record of shared/contract/case-record.md (a Python mirror of daemon/case_spec.c: keys,
-#      types, enums, real dates, instants with offset, id uniqueness, every reference resolves, sizes);
+#   2. every line is a valid record of shared/contract/case-record.md (checked in Python against the schema of
+#      daemon/case_spec.c that `caseaudit schema case` prints: keys, types, enums, real dates, instants with offset;
+#      and id uniqueness, every reference resolves, sizes);
 #   3. the embedded holiday data equals sql/calendar/*.csv;
 #   4. with CASEAUDIT_DB (a libpq conninfo of a migrated database) and a built caseaudit (CASEAUDIT_CLI, default
 #      build/daemon/caseaudit; CASEAUDIT_CONFIG optional), imports N cases (GEN_CHECK_CASES, default 2000) and compares
@@ -51,10 +52,12 @@ c=$(python3 "$GEN" $DEMO --end-date 2026-12-09 | sha256sum)
 ok "determinism: demo mode identical for a fixed --end-date, different for another"
 
 # 2 and 3. validation (Python mirror of the spec) and calendar data
-python3 - "$ROOT" "$TMP"/set.*.ndjson "$TMP"/demo.*.ndjson <<'PY'
+"${CASEAUDIT_CLI:-$ROOT/build/daemon/caseaudit}" schema case > "$TMP/case-schema.json" \
+  || fail "caseaudit schema case failed (build first, or set CASEAUDIT_CLI)"
+python3 - "$ROOT" "$TMP/case-schema.json" "$TMP"/set.*.ndjson "$TMP"/demo.*.ndjson <<'PY'
 import csv, datetime, glob, importlib.machinery, importlib.util, json, re, sys
 
-root, files = sys.argv[1], sys.argv[2:]
+root, schema_file, files = sys.argv[1], sys.argv[2], sys.argv[3:]
 END = None      # the end date of a demo file (demo.E.ndjson): its dates may run up to E, even past 2026
 S, D, I, E, N, B, O, A, M, INT = "s", "d", "i", "e", "n", "b", "o", "a", "m", "int"
 
@@ -62,61 +65,21 @@ def enum(*v): return (E, v)
 def obj(spec, req=()): return (O, spec, set(req))
 def arr(item): return (A, item)
 
-penalty = obj({"kind": enum("warning", "fine", "confiscate_gains", "confiscate_property", "suspend_license",
-                            "revoke_license", "lower_qualification", "suspend_business", "order_closure",
-                            "restrict_practice", "detention", "other"), "amount": N})
-SPEC = obj({
-    "agency": obj({"code": S, "name": S}, ("code", "name")),
-    "case_no": S, "category": enum("penalty", "compulsion", "inspection", "license", "other"),
-    "procedure": enum("simple", "general"), "sector": S, "cause": S,
-    "source": obj({"system": S, "version": INT, "updated_at": I}, ("system", "version", "updated_at")),
-    "party": obj({"type": enum("person", "organization"), "name": S, "id_type": S, "id_number": S, "address": S,
-                  "phone": S, "legal_representative": S}, ("name",)),
-    "violation": obj({"began_on": D, "ended_on": D, "discovered_on": D, "life_health_or_financial_safety": B,
-                      "harmful_consequence": B}),
-    "filed_on": D, "decided_on": D, "closed_on": D,
-    "officers": arr(obj({"name": S, "cert_no": S, "cert_valid_from": D, "cert_valid_until": D,
-                         "role": enum("investigator", "host", "reviewer", "other")}, ("cert_no",))),
-    "decision": obj({"outcome": enum("penalty", "no_penalty", "transfer", "withdrawn"), "penalties": arr(penalty),
-                     "notified_penalties": arr(penalty), "major": B, "complex": B, "social_impact": B}),
-    "events": arr(obj({"id": S, "type": enum("on_site_inspection", "inquiry", "evidence_collection",
-                                             "evidence_preservation", "sealing", "seizure", "forced_demolition",
-                                             "forced_execution", "restriction_of_freedom", "hearing", "service",
-                                             "other"),
-                       "started_at": I, "ended_at": I, "officers": arr(S), "document_refs": arr(S),
-                       "no_av_reason": enum("secret", "privacy", "emergency", "impossible")}, ("id", "type"))),
-    "documents": arr(obj({"id": S, "type": enum(
-        "case_source", "filing_approval", "inquiry_record", "inspection_record", "on_site_record", "evidence",
-        "preservation_notice", "seizure_decision", "seizure_list", "release_decision", "investigation_report",
-        "legal_review_opinion", "collective_discussion_record", "prior_notice", "hearing_notice", "hearing_record",
-        "statement_record", "decision_approval", "penalty_decision", "onsite_penalty_decision", "service_receipt",
-        "payment_receipt", "closing_report", "archive_note", "other"),
-        "number": S, "issued_on": D, "pages": INT, "seal": B,
-        "signatures": obj({"officers": arr(S), "party": enum("signed", "refused", "absent", "not_required"),
-                           "witness": B, "approver": S}),
-        "fields": (M, S)}, ("id", "type"))),
-    "recordings": arr(obj({"id": S, "event_ref": S, "started_at": I, "ended_at": I, "device_id": S,
-                           "officer_cert_no": S, "sha256": S, "uri": S, "interruption_note": S},
-                          ("id", "started_at", "ended_at"))),
-    "services": arr(obj({"document_ref": S, "method": enum("direct", "leaving", "mail", "electronic", "announcement",
-                                                            "entrusted"),
-                         "served_on": D, "witness": B, "recording_ref": S, "tracking_no": S, "consent": B,
-                         "announced_on": D}, ("document_ref",))),
-    "legal_reviews": arr(obj({"reviewer": obj({"name": S, "cert_no": S, "qualified": B, "first_review_on": D}),
-                              "submitted_on": D, "reviewed_on": D, "opinion": enum("approved", "rejected", "revise"),
-                              "comments": S})),
-    "collective_discussion": obj({"held_on": D, "chair": S, "attendees": arr(S), "conclusion": S, "signed": B}),
-    "hearing": obj({"right_notified": B, "requested_on": D, "notice_served_on": D, "held_on": D, "host_cert_no": S,
-                    "waived": B, "record_signed": B}),
-    "defense": obj({"made": B, "reexamined_on": D}),
-    "publication": obj({"published_on": D, "url": S, "document_number": S, "withdrawn_on": D, "withdraw_reason": S}),
-    "decision_change": obj({"kind": enum("revoked", "changed", "confirmed_illegal", "void"), "on": D}),
-    "extensions": arr(obj({"kind": enum("decision_deadline", "seizure_term"), "approved_on": D, "days": INT})),
-    "suspensions": arr(obj({"kind": enum("suspension", "hearing", "announcement", "testing"), "from": D, "to": D})),
-    "archive": obj({"archived_on": D, "retention": enum("permanent", "30y"),
-                    "catalog": arr(obj({"seq": INT, "document_ref": S, "title": S, "page_from": INT,
-                                        "page_to": INT}))}),
-}, ("agency", "case_no", "category", "source", "party", "officers"))
+# The spec, from the schema the validator is made of (`caseaudit schema case`, daemon/case_spec.c): keys, required
+# members, enums, dates, instants and maps as the daemon checks them, never a copy that could drift from it.
+def from_schema(n):
+    t = n.get("type")
+    if t == "object" and "properties" in n:
+        return obj({k: from_schema(v) for k, v in n["properties"].items()}, n.get("required", ()))
+    if t == "object":
+        return (M, from_schema(n["additionalProperties"]))
+    if t == "array":
+        return arr(from_schema(n["items"]))
+    if t == "string":
+        return enum(*n["enum"]) if "enum" in n else {"date": D, "date-time": I}.get(n.get("format"), S)
+    return {"integer": INT, "number": N, "boolean": B}[t]
+
+SPEC = from_schema(json.load(open(schema_file)))
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 CODE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
