@@ -11,34 +11,11 @@
 #include <string.h>
 
 #include "db_rules.h"
+#include "problems.h"
+#include "standards.h"
 
 static const char *const systems[] = {"publicity", "recording", "review", "documents", "archive", NULL};
 static const char *const severities[] = {"error", "warning", NULL};
-
-struct problems {
-  char *buf;
-  size_t len, cap;
-  int count;
-};
-
-static void problem(struct problems *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void problem(struct problems *p, const char *fmt, ...)
-{
-  p->count++;
-  if (p->len + 1 >= p->cap)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(p->buf + p->len, p->cap - p->len, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    return;
-  p->len += (size_t)n < p->cap - p->len ? (size_t)n : p->cap - p->len - 1;
-  if (p->len + 1 < p->cap) {
-    p->buf[p->len++] = '\n';
-    p->buf[p->len] = '\0';
-  }
-}
 
 static bool in_list(const char *s, const char *const *list)
 {
@@ -139,7 +116,7 @@ static void check_rule(struct problems *pr, const char *file, const char *id, co
 
 static void check_pack_file(struct problems *pr, const char *file, json_t *pack)
 {
-  static const char *const known[] = {"version", "name", "grading", "retired", NULL};
+  static const char *const known[] = {"version", "name", "grading", "retired", "standards_by_agency", NULL};
   const char *key;
   json_t *v;
   json_object_foreach(pack, key, v) if (!in_list(key, known)) problem(pr, "%s: unknown key '%s'", file, key);
@@ -168,7 +145,7 @@ struct rule_pack *rules_load(const char *dir, char *err, size_t errlen)
   err[0] = '\0';
   struct dirent **names = NULL;
   int nnames = 0;
-  json_t *rules = json_object(), *pack = NULL, *body = NULL;
+  json_t *rules = json_object(), *pack = NULL, *body = NULL, *standards = NULL;
   struct rule_pack *p = NULL;
   char path[4096];
   json_error_t jerr;
@@ -224,9 +201,16 @@ struct rule_pack *rules_load(const char *dir, char *err, size_t errlen)
     problem(&pr, "%s: the pack has no rules", dir);
   if (pr.count > 0)
     goto out;
+  standards = standards_load(dir, rules, pack, &pr);
+  if (standards == NULL)
+    problem(&pr, "out of memory");
+  if (pr.count > 0)
+    goto out;
 
-  body = json_pack("{s:O, s:O, s:O}", "version", json_object_get(pack, "version"), "grading",
-                   json_object_get(pack, "grading"), "rules", rules);
+  json_t *by_agency = json_incref(json_object_get(pack, "standards_by_agency"));
+  body = json_pack("{s:O, s:O, s:O, s:O, s:o}", "version", json_object_get(pack, "version"), "grading",
+                   json_object_get(pack, "grading"), "rules", rules, "standards", standards, "standards_by_agency",
+                   by_agency ? by_agency : json_object());
   char *canonical = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
   p = calloc(1, sizeof *p);
   if (canonical == NULL || p == NULL || sodium_init() < 0) {
@@ -250,6 +234,7 @@ out:
   json_decref(body);
   json_decref(pack);
   json_decref(rules);
+  json_decref(standards);
   return p;
 }
 

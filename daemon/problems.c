@@ -1,0 +1,23 @@
+/* One line per problem into the caller's buffer (problems.h). */
+#include "problems.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+void problem(struct problems *p, const char *fmt, ...)
+{
+  p->count++;
+  if (p->len + 1 >= p->cap)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(p->buf + p->len, p->cap - p->len, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  p->len += (size_t)n < p->cap - p->len ? (size_t)n : p->cap - p->len - 1;
+  if (p->len + 1 < p->cap) {
+    p->buf[p->len++] = '\n';
+    p->buf[p->len] = '\0';
+  }
+}
