@@ -24,6 +24,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "ratelimit.h"
+#include "rules.h"
 
 #define MAX_PARAMS 4
 #define DISCARD_MAX ((size_t)64 << 20)
@@ -121,6 +122,14 @@ struct db_conn *req_db(struct request *r)
   if (r->db == NULL)
     reply_error(r, why == DB_RETRY ? ERR_DB_BUSY : ERR_DB_UNAVAILABLE, NULL);
   return r->db;
+}
+
+const struct rule_pack *req_pack(struct request *r)
+{
+  const struct rule_pack *p = rules_current();
+  if (p == NULL)
+    reply_error(r, ERR_NOT_READY, "no rule pack is loaded");
+  return p;
 }
 
 void *req_state(const struct request *r) { return r->state; }

@@ -45,6 +45,9 @@ const char *req_body(const struct request *r, size_t *len);
 /* The request's database connection, acquired on first call and released when the request completes. On
  * failure replies 503 (with Retry-After) and returns NULL. */
 struct db_conn *req_db(struct request *r);
+struct rule_pack;
+/* The rule pack in force (rules_current()); NULL after answering 503 not_ready when none is loaded. */
+const struct rule_pack *req_pack(struct request *r);
 /* A handler's own per-request state, freed with state_free when the request completes. */
 void *req_state(const struct request *r);
 void req_set_state(struct request *r, void *state, void (*state_free)(void *));

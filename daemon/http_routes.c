@@ -9,6 +9,7 @@
 #include "http_me.h"
 #include "http_openapi.h"
 #include "http_rules.h"
+#include "http_standards.h"
 #include "http_stats.h"
 #include "http_ui.h"
 
@@ -33,6 +34,8 @@ const struct route http_routes[] = {
   {"GET", "/api/v1/cases/{id}", ROLE_REVIEWER | ROLE_SUPERVISOR, NULL, BODY_NONE, NULL, handle_case_get, NULL},
   {"GET", "/api/v1/rules", ROLE_ANY, NULL, BODY_NONE, NULL, handle_rules_list, NULL},
   {"GET", "/api/v1/rules/{id}", ROLE_ANY, NULL, BODY_NONE, NULL, handle_rule_get, NULL},
+  {"GET", "/api/v1/standards", ROLE_ANY, NULL, BODY_NONE, NULL, handle_standards_list, NULL},
+  {"GET", "/api/v1/standards/{id}", ROLE_ANY, NULL, BODY_NONE, NULL, handle_standard_get, NULL},
   {"GET", "/api/v1/me", ROLE_ANY, NULL, BODY_NONE, NULL, handle_me, NULL},
   {"GET", "/api/v1/openapi.json", ROLE_NONE, NULL, BODY_NONE, NULL, handle_openapi, NULL},
   /* The reviewers' web page: public files; the page asks for a token and sends it to the API only. */

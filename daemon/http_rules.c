@@ -5,20 +5,12 @@
 
 #include "rules.h"
 
-static const struct rule_pack *pack_or_503(struct request *r)
-{
-  const struct rule_pack *p = rules_current();
-  if (p == NULL)
-    reply_error(r, ERR_NOT_READY, "no rule pack is loaded");
-  return p;
-}
-
 void handle_rules_list(struct request *r)
 {
   static const char *const params[] = {NULL};
   if (req_only_params(r, params) != 0)
     return;
-  const struct rule_pack *p = pack_or_503(r);
+  const struct rule_pack *p = req_pack(r);
   if (p == NULL)
     return;
   json_t *items = json_array();
@@ -35,7 +27,7 @@ void handle_rule_get(struct request *r)
   static const char *const params[] = {"sector", "agency", NULL};
   if (req_only_params(r, params) != 0)
     return;
-  const struct rule_pack *p = pack_or_503(r);
+  const struct rule_pack *p = req_pack(r);
   if (p == NULL)
     return;
   json_t *rule = rules_rule_json(p, req_param(r, 0), req_query(r, "sector"), req_query(r, "agency"));

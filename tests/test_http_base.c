@@ -157,6 +157,47 @@ START_TEST(revocation_takes_effect_on_the_next_request)
 }
 END_TEST
 
+/* The scoring standards of the pack in force, for any role: the list, one, an unknown one, a stray parameter. */
+START_TEST(standards_are_served_whole)
+{
+  struct http_reply r;
+  get(&r, "/api/v1/standards", ingest);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  json_t *items = json_object_get(r.json, "items");
+  ck_assert_int_ge(json_array_size(items), 2);
+  size_t i;
+  json_t *st;
+  bool have_default = false, have_sd = false;
+  json_array_foreach(items, i, st)
+  {
+    const char *id = json_string_value(json_object_get(st, "id"));
+    have_default |= strcmp(id, "default") == 0;
+    have_sd |= strcmp(id, "sd-2023") == 0;
+  }
+  ck_assert_msg(have_default && have_sd, "%s", r.body);
+  ck_assert(json_is_object(json_object_get(r.json, "standards_by_agency")));
+  http_reply_free(&r);
+
+  get(&r, "/api/v1/standards/sd-2023", reviewer);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  json_error_t e;
+  json_t *file = json_load_file(CASEAUDIT_SOURCE_ROOT "/rules/standards/sd-2023.json", 0, &e);
+  ck_assert_msg(json_equal(file, r.json), "GET /api/v1/standards/sd-2023 is not the file");
+  json_decref(file);
+  http_reply_free(&r);
+
+  get(&r, "/api/v1/standards/nope", reviewer);
+  assert_error(&r, 404, "not_found");
+  http_reply_free(&r);
+  get(&r, "/api/v1/standards?agency=XQ-XK", reviewer);
+  assert_error(&r, 400, "invalid_parameter");
+  http_reply_free(&r);
+  get(&r, "/api/v1/standards", NULL);
+  ck_assert_int_eq(r.status, 401);
+  http_reply_free(&r);
+}
+END_TEST
+
 START_TEST(wrong_role_is_403)
 {
   struct http_reply r;
@@ -284,6 +325,7 @@ int main(void)
   tcase_add_test(tc, valid_token_is_accepted_and_scoped);
   tcase_add_test(tc, revocation_takes_effect_on_the_next_request);
   tcase_add_test(tc, wrong_role_is_403);
+  tcase_add_test(tc, standards_are_served_whole);
   tcase_add_test(tc, openapi_documents_every_route);
   tcase_add_test(tc, keep_alive_connections_are_reused);
   suite_add_tcase(s, tc);
