@@ -94,3 +94,10 @@ enum db_status db_case_summary(struct db_conn *c, const char *case_id, json_t **
 {
   return one_json(c, STMT_CASE_SUMMARY, case_id, out, NULL);
 }
+
+enum db_status db_case_standard(struct db_conn *c, const char *pack_id, const char *standard, const char *case_id,
+                                json_t **out)
+{
+  const char *p[] = {pack_id, standard, case_id};
+  return db_exec_json(c, STMT_CASE_STANDARD, 3, p, out);
+}

@@ -24,6 +24,10 @@ void stored_cases_free(struct stored_case *out, size_t n);
 /* The case as stored: {id, agency, case_no, version, score, grade, received_at, updated_at, record, findings}.
  * DB_NO_ROW when there is no such case. *agency_out gets the agency code (malloc'd) for the caller's scope check. */
 enum db_status db_case_get(struct db_conn *c, const char *case_id, json_t **out, char **agency_out);
+/* The case scored under the standard of the stored pack pack_id: {score, grade, veto, sections: [{id, points,
+ * deducted, score}]} (sql/0028 ca_standard_scores). */
+enum db_status db_case_standard(struct db_conn *c, const char *pack_id, const char *standard, const char *case_id,
+                                json_t **out);
 
 /* {id, agency, case_no, version, score, grade, findings} after a store. */
 enum db_status db_case_summary(struct db_conn *c, const char *case_id, json_t **out);

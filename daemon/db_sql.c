@@ -64,6 +64,12 @@ const struct db_stmt db_statements[STMT__COUNT] = {
                         "SELECT ord, case_id, status, version, stored_version, error "
                         "FROM ca_store_batch($1::jsonb, $2)"},
   [STMT_CASE_GET] = {"case_get", "SELECT ca_case_json(id, true)::text, agency_code FROM cases WHERE id = $1::uuid"},
+  /* A case scored under a standard of a stored pack ($1 pack id, $2 standard id, $3 case id; sql/0028). */
+  [STMT_CASE_STANDARD] = {"case_standard",
+                          "SELECT jsonb_build_object('score', s.score, 'grade', s.grade, 'veto', s.veto,"
+                          " 'sections', s.sections)::text FROM rule_packs p,"
+                          " ca_standard_scores(p.body -> 'standards' -> $2, ca_pack_veto(p.body), ARRAY[$3::uuid]) s"
+                          " WHERE p.id = $1"},
   [STMT_CASE_SUMMARY] = {"case_summary",
                          "SELECT ca_case_json(id, false)::text, agency_code FROM cases WHERE id = $1::uuid"},
 

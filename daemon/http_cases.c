@@ -17,6 +17,7 @@
 #include "listing.h"
 #include "params.h"
 #include "rules.h"
+#include "standards.h"
 
 static const char *const no_params[] = {NULL};
 
@@ -288,32 +289,60 @@ static bool is_uuid(const char *s)
 
 void handle_case_get(struct request *r)
 {
-  if (req_only_params(r, no_params) != 0)
+  static const char *const params[] = {"standard", NULL};
+  if (req_only_params(r, params) != 0)
     return;
-  const char *id = req_param(r, 0);
+  const char *id = req_param(r, 0), *standard = req_query(r, "standard");
   if (!is_uuid(id)) {
     reply_error(r, ERR_NOT_FOUND, "no case %s (case ids are UUIDs)", id);
+    return;
+  }
+  const struct rule_pack *pack = req_pack(r);
+  if (pack == NULL)
+    return;
+  if (standard != NULL && json_object_get(json_object_get(pack->body, "standards"), standard) == NULL) {
+    reply_error_details(r, ERR_INVALID_PARAMETER,
+                        json_pack("[{s:s, s:s}]", "path", "standard", "message",
+                                  "not a standard of the rule pack in force (GET /api/v1/standards)"),
+                        "unknown standard '%s'", standard);
     return;
   }
   struct db_conn *c = req_db(r);
   if (c == NULL)
     return;
-  json_t *kase = NULL;
+  json_t *kase = NULL, *scored = NULL;
   char *agency = NULL;
   enum db_status st = db_case_get(c, id, &kase, &agency);
   if (st == DB_NO_ROW) {
     reply_error(r, ERR_NOT_FOUND, "no case %s", id);
+    goto out;
   } else if (st != DB_OK) {
     reply_db_error(r, st);
+    goto out;
   } else if (!principal_may_agency(req_principal(r), agency)) {
     /* Not 403: a reviewer of another agency learns nothing, not even that the case exists. */
     reply_error(r, ERR_NOT_FOUND, "no case %s", id);
-  } else {
-    if (!may_see_personal(req_principal(r), agency))
-      mask_record(json_object_get(kase, "record"));
-    reply_json(r, 200, kase);
-    kase = NULL;
+    goto out;
   }
+  /* The score by section under the standard asked for, else the agency's (whose score and grade are stored). */
+  const char *sid = standard ? standard : standards_for_agency(pack->body, agency);
+  st = db_case_standard(c, pack->id, sid, id, &scored);
+  if (st != DB_OK) {
+    reply_db_error(r, st);
+    goto out;
+  }
+  json_object_set_new(kase, "standard", json_string(sid));
+  json_object_set(kase, "sections", json_object_get(scored, "sections"));
+  if (standard != NULL) {
+    json_object_set(kase, "score", json_object_get(scored, "score"));
+    json_object_set(kase, "grade", json_object_get(scored, "grade"));
+  }
+  if (!may_see_personal(req_principal(r), agency))
+    mask_record(json_object_get(kase, "record"));
+  reply_json(r, 200, kase);
+  kase = NULL;
+out:
+  json_decref(scored);
   json_decref(kase);
   free(agency);
 }
@@ -377,7 +406,7 @@ void handle_case_list(struct request *r)
   static const char *const params[] = {"agency",   "flagged", "grade", "rule",   "system", "severity", "filed_from",
                                        "filed_to", "q",       "sort",  "limit",  "cursor", "count",    "format",
                                        NULL};
-  static const char *const grades[] = {"excellent", "pass", "fail", NULL};
+  static const char *const grades[] = {"excellent", "good", "pass", "fail", NULL};
   static const char *const systems[] = {"publicity", "recording", "review", "documents", "archive", NULL};
   static const char *const severities[] = {"error", "warning", NULL};
   static const char *const sorts[] = {"id", "score", NULL};

@@ -9,8 +9,18 @@
 static const char *const system_ids[] = {"publicity", "recording", "review", "documents", "archive", NULL};
 static const char *const system_zh[] = {"行政执法公示", "执法全过程记录", "重大执法决定法制审核", "执法文书规范",
                                         "案卷归档", NULL};
-static const char *const grade_ids[] = {"excellent", "pass", "fail", NULL};
-static const char *const grade_zh[] = {"优秀", "合格", "不合格", NULL};
+static const char *const grade_ids[] = {"excellent", "good", "pass", "fail", NULL};
+#define N_GRADES 4
+static const char *const grade_zh[] = {"优秀", "良好", "合格", "不合格", NULL};
+
+/* The index of a grade in grade_ids (an unknown one counts as the last, fail). */
+static int grade_index(const char *grade)
+{
+  for (int i = 0; grade && grade_ids[i]; i++)
+    if (strcmp(grade, grade_ids[i]) == 0)
+      return i;
+  return N_GRADES - 1;
+}
 
 static long long ival(const json_t *o, const char *k) { return (long long)json_integer_value(json_object_get(o, k)); }
 
@@ -119,12 +129,12 @@ static int write_html(const json_t *d, FILE *out)
   fputs("</table>", out);
 
   fputs("<h2>二、等次分布</h2>", out);
-  long long g_now[3], g_before[3];
-  for (size_t i = 0; i < 3; i++) {
+  long long g_now[N_GRADES], g_before[N_GRADES];
+  for (size_t i = 0; i < N_GRADES; i++) {
     g_now[i] = ival(json_object_get(cur, "grades"), grade_ids[i]);
     g_before[i] = ival(json_object_get(prev, "grades"), grade_ids[i]);
   }
-  svg_bars(out, grade_zh, g_now, g_before, 3);
+  svg_bars(out, grade_zh, g_now, g_before, N_GRADES);
   fputs("<p class=\"muted\">蓝条为本期，橙色标记为上期。</p>", out);
 
   fputs("<h2>三、问题按制度分布</h2>", out);
@@ -160,10 +170,9 @@ static int write_html(const json_t *d, FILE *out)
     html_escape(out, json_string_value(json_object_get(c, "case_no")));
     fputs("</td><td>", out);
     html_escape(out, json_string_value(json_object_get(c, "party_name")));
-    const char *grade = json_string_value(json_object_get(c, "grade"));
-    int gi = grade && strcmp(grade, "fail") == 0 ? 2 : grade && strcmp(grade, "pass") == 0 ? 1 : 0;
+    int gi = grade_index(json_string_value(json_object_get(c, "grade")));
     fprintf(out, "</td><td class=\"n\">%lld</td><td class=\"%s\">%s</td><td>", ival(c, "score"),
-            gi == 2 ? "fail" : "", grade_zh[gi]);
+            gi == N_GRADES - 1 ? "fail" : "", grade_zh[gi]);
     size_t j;
     json_t *f;
     json_array_foreach(json_object_get(c, "findings"), j, f)
@@ -184,8 +193,7 @@ static int write_html(const json_t *d, FILE *out)
     fprintf(out, "<h2>%s</h2><table><tr><th>案号</th><th>得分</th><th>等次</th></tr>", lists[k][1]);
     json_array_foreach(json_object_get(cur, lists[k][0]), i, c)
     {
-      const char *grade = json_string_value(json_object_get(c, "grade"));
-      int gi = grade && strcmp(grade, "fail") == 0 ? 2 : grade && strcmp(grade, "pass") == 0 ? 1 : 0;
+      int gi = grade_index(json_string_value(json_object_get(c, "grade")));
       fputs("<tr><td>", out);
       html_escape(out, json_string_value(json_object_get(c, "case_no")));
       fprintf(out, "</td><td class=\"n\">%lld</td><td>%s</td></tr>", ival(c, "score"), grade_zh[gi]);

@@ -73,6 +73,7 @@ CREATE OR REPLACE FUNCTION ca_stats(p_pack text, p_agencies text[], p_from date,
       (SELECT count(*) FROM sc WHERE sc.agency_code = a.code AND sc.open_findings > 0) AS flagged,
       (SELECT round(avg(sc.score), 2) FROM sc WHERE sc.agency_code = a.code) AS average_score,
       (SELECT jsonb_build_object('excellent', count(*) FILTER (WHERE grade = 'excellent'),
+                                 'good', count(*) FILTER (WHERE grade = 'good'),
                                  'pass', count(*) FILTER (WHERE grade = 'pass'),
                                  'fail', count(*) FILTER (WHERE grade = 'fail'))
          FROM sc WHERE sc.agency_code = a.code) AS grades,

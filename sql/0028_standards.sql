@@ -19,6 +19,13 @@
 ALTER TABLE cases DROP CONSTRAINT cases_grade_check;
 ALTER TABLE cases ADD CONSTRAINT cases_grade_check CHECK (grade IN ('excellent', 'good', 'pass', 'fail'));
 
+-- The rules a pack marks veto (its body's rules with "veto": true), for ca_standard_scores.
+CREATE FUNCTION ca_pack_veto(p_body jsonb) RETURNS text[]
+    LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(array_agg(r.key ORDER BY r.key), '{}') FROM jsonb_each(p_body -> 'rules') r
+   WHERE (r.value ->> 'veto')::boolean
+$$;
+
 -- p_standard: a standard as in the pack body; p_pack_veto: the rules the pack marks veto; p_ids: the cases.
 -- sections: [{id, points, deducted, score}] in the standard's order ([] without sections); deducted is what the
 -- section lost (its points - its score), so that the sections' scores add up to the score.

@@ -650,6 +650,63 @@ static void assert_names(const char *other_name)
   http_reply_free(&r);
 }
 
+/* A case scored by section under another standard (?standard=), and under its agency's (default: no sections). */
+START_TEST(case_scored_under_a_standard)
+{
+  struct http_reply r, rule;
+  char path[256];
+  snprintf(path, sizeof path, "/api/v1/cases/%s", flagged_id);
+  call(&r, "GET", path, rev_tok, NULL);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  ck_assert_str_eq(json_string_value(json_object_get(r.json, "standard")), "default");
+  ck_assert_int_eq(json_array_size(json_object_get(r.json, "sections")), 0);
+  json_int_t stored = json_integer_value(json_object_get(r.json, "score"));
+  http_reply_free(&r);
+
+  /* the flagged case lacks its publication: P01, in sd-2023's section "records" (10 points) */
+  call(&rule, "GET", "/api/v1/rules/P01", rev_tok, NULL);
+  json_int_t p01 = json_integer_value(json_object_get(rule.json, "points"));
+  http_reply_free(&rule);
+  ck_assert_int_eq(stored, 100 - p01);
+  snprintf(path, sizeof path, "/api/v1/cases/%s?standard=sd-2023", flagged_id);
+  call(&r, "GET", path, rev_tok, NULL);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  ck_assert_str_eq(json_string_value(json_object_get(r.json, "standard")), "sd-2023");
+  json_t *sections = json_object_get(r.json, "sections");
+  ck_assert_int_eq(json_array_size(sections), 7);
+  json_int_t sum = 0;
+  size_t i;
+  json_t *s;
+  json_array_foreach(sections, i, s)
+  {
+    json_int_t points = json_integer_value(json_object_get(s, "points"));
+    json_int_t deducted = json_integer_value(json_object_get(s, "deducted"));
+    ck_assert_int_eq(json_integer_value(json_object_get(s, "score")), points - deducted);
+    sum += points - deducted;
+    bool records = strcmp(json_string_value(json_object_get(s, "id")), "records") == 0;
+    ck_assert_int_eq(deducted, records ? (p01 < 10 ? p01 : 10) : 0);
+  }
+  ck_assert_int_eq(json_integer_value(json_object_get(r.json, "score")), sum);
+  ck_assert_msg(json_object_get(r.json, "record") != NULL, "the case itself is still there");
+  http_reply_free(&r);
+
+  /* refusals: an unknown standard names the parameter; another agency's case stays unknown */
+  snprintf(path, sizeof path, "/api/v1/cases/%s?standard=nope", flagged_id);
+  call(&r, "GET", path, rev_tok, NULL);
+  json_t *details = assert_error(&r, 400, "invalid_parameter");
+  ck_assert_str_eq(json_string_value(json_object_get(json_array_get(details, 0), "path")), "standard");
+  http_reply_free(&r);
+  snprintf(path, sizeof path, "/api/v1/cases/%s?standard=sd-2023", other_id);
+  call(&r, "GET", path, rev_tok, NULL);
+  assert_error(&r, 404, "not_found");
+  http_reply_free(&r);
+  snprintf(path, sizeof path, "/api/v1/cases/%s?grade=pass", flagged_id);
+  call(&r, "GET", path, rev_tok, NULL);
+  assert_error(&r, 400, "invalid_parameter");
+  http_reply_free(&r);
+}
+END_TEST
+
 START_TEST(agency_names_beside_codes)
 {
   assert_names(OTHER_NAME);
@@ -693,6 +750,7 @@ int main(void)
   tcase_add_test(tc, change_feed_never_skips_under_concurrent_writers);
   tcase_add_test(tc, stats_agree_with_the_listings);
   tcase_add_test(tc, agency_names_beside_codes);
+  tcase_add_test(tc, case_scored_under_a_standard);
   suite_add_tcase(s, tc);
   return testlib_run(s);
 }

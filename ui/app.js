@@ -9,13 +9,14 @@ import {buildTimeline, placeFinding, deadlineOf, datePart, timePart} from './tim
 import {barChart, gauge, trendChart} from './charts.js';
 
 const SYSTEMS = ['publicity', 'recording', 'review', 'documents', 'archive'];
-const GRADES = ['excellent', 'pass', 'fail'];
+const GRADES = ['excellent', 'good', 'pass', 'fail'];
 const PAGE_SIZE = 20;
 
 const state = {
   me: null,
   rules: null,          // Map id -> rule
   rulesList: [],
+  standards: null,      // GET /api/v1/standards: {items, standards_by_agency}
   agencyList: null,     // [{agency, agency_name, last_filed_on}]: the token's agencies (GET /api/v1/agencies)
   list: {key: null, stack: [null], page: 0},  // keyset paging of the case list
   lastListHash: '#/cases',
@@ -73,6 +74,7 @@ async function route() {
   try {
     if (!state.me) state.me = await getJSON('/api/v1/me');
     if (!state.rules) await loadRules();
+    if (!state.standards) state.standards = await getJSON('/api/v1/standards');
     await agencyOptions();
   } catch (e) {
     if (nav === state.nav) showError(e, route);
@@ -139,6 +141,7 @@ function logout() {
   state.me = null;
   state.agencyList = null;
   state.rules = null;
+  state.standards = null;
   state.list = {key: null, stack: [null], page: 0};
   announce(t('logged_out'));
   showLogin(t('logged_out'), 'info');
@@ -248,7 +251,7 @@ function showLogin(message, kind) {
 
 function gradeBadge(grade, big) {
   if (!grade) return h('span');
-  const ic = grade === 'excellent' ? 'star' : grade === 'pass' ? 'check' : 'cross';
+  const ic = grade === 'excellent' ? 'star' : grade === 'good' || grade === 'pass' ? 'check' : 'cross';
   return h('span.badge.grade.grade-' + grade + (big ? '.badge-big' : ''), {dataset: {grade}}, icon(ic), label('grade', grade));
 }
 
@@ -320,6 +323,13 @@ async function agencyOptions() {
   }
   state.agencyList = items.sort((a, b) => a.agency.localeCompare(b.agency));
   return state.agencyList;
+}
+
+// The standard an agency's cases are scored under (GET /api/v1/standards: standards_by_agency, else default).
+function agencyStandard(code) {
+  const st = state.standards || {items: [], standards_by_agency: {}};
+  const id = (st.standards_by_agency || {})[code] || 'default';
+  return st.items.find(s => s.id === id) || {id, grades: GRADES.filter(g => g !== 'good').map(grade => ({grade}))};
 }
 
 // A person reads the agency's name (天津市西青区市场监督管理局), not its code (XQ-SCJG).
@@ -1162,7 +1172,10 @@ function agencySection(a) {
   const bySys = a.findings_by_system || {};
   const sysItems = SYSTEMS.map(k => ({key: k, label: label('system', k), value: bySys[k] || 0, cls: 'sys-' + k}));
   const grades = a.grades || {};
-  const gradeItems = GRADES.map(g => ({key: g, label: label('grade', g), value: grades[g] || 0, cls: 'grade-' + g}));
+  // the grades of the agency's standard (良好 only where its standard has that band), and any grade counted
+  const bands = agencyStandard(a.agency).grades.map(b => b.grade);
+  const gradeItems = GRADES.filter(g => bands.includes(g) || grades[g])
+    .map(g => ({key: g, label: label('grade', g), value: grades[g] || 0, cls: 'grade-' + g}));
   const list = items => items.map(i => i.label + ' ' + i.value).join('，');
   const byRule = Object.entries(a.findings_by_rule || {}).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, 8);
   const ruleItems = byRule.map(([id, n]) => {

@@ -483,7 +483,7 @@ const ENUMS = {
     en: {publicity: 'Publicity', recording: 'Full-process recording', review: 'Legal review', documents: 'Documents', archive: 'Archive'},
   },
   severity: {zh: {error: '错误', warning: '提示'}, en: {error: 'Error', warning: 'Warning'}},
-  grade: {zh: {excellent: '优秀', pass: '合格', fail: '不合格'}, en: {excellent: 'Excellent', pass: 'Pass', fail: 'Fail'}},
+  grade: {zh: {excellent: '优秀', good: '良好', pass: '合格', fail: '不合格'}, en: {excellent: 'Excellent', good: 'Good', pass: 'Pass', fail: 'Fail'}},
   action: {
     zh: {acknowledge: '确认', waive: '豁免', reopen: '重新打开'},
     en: {acknowledge: 'Acknowledged', waive: 'Waived', reopen: 'Reopened'},
