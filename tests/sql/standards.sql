@@ -106,6 +106,32 @@ BEGIN
   END IF;
 END $$;
 
+-- Stored scores follow the agency's standard: a pack that scores the example's agency under t.
+INSERT INTO rule_packs (id, version, body)
+SELECT repeat('ab', 32), 'test', jsonb_build_object(
+         'rules', (SELECT jsonb_object_agg(r, jsonb_build_object('veto', r = ANY (ARRAY['R01','L01','D01','D02','D06','D13'])))
+                     FROM unnest(ARRAY['R01','R02','D17','A01','L01','D01','D02','D06','D13']) r),
+         'grading', '{"excellent": 90, "pass": 60}'::jsonb,
+         'standards', jsonb_build_object('default', :'dflt'::jsonb, 't', :'t'::jsonb),
+         'standards_by_agency', jsonb_build_object(agency_code, 't'))
+  FROM cases WHERE id = (SELECT id FROM t_cases WHERE n = 1);
+UPDATE cases SET evaluated_pack = repeat('ab', 32) WHERE id IN (SELECT id FROM t_cases);
+SELECT ca_score_cases((SELECT array_agg(id) FROM t_cases), '{"excellent": 90, "pass": 60}');
+DO $$
+DECLARE d text;
+BEGIN
+  SELECT string_agg(format('case %s: stored %s %s, want %s %s', t.n, c.score, c.grade, w.score, w.grade), '; ')
+    INTO d
+    FROM t_cases t JOIN cases c ON c.id = t.id JOIN t_want w ON w.n = t.n AND w.standard = 't'
+   WHERE (c.score, c.grade) IS DISTINCT FROM (w.score, w.grade);
+  IF d IS NOT NULL THEN
+    RAISE EXCEPTION 'ca_score_cases under the agency''s standard t: %', d;
+  END IF;
+  IF (SELECT open_findings FROM cases WHERE id = (SELECT id FROM t_cases WHERE n = 2)) <> 3 THEN
+    RAISE EXCEPTION 'open_findings is not the number of counted findings';
+  END IF;
+END $$;
+
 -- The fourth grade can be stored.
 UPDATE cases SET grade = 'good' WHERE id = (SELECT id FROM t_cases WHERE n = 8);
 ROLLBACK;
