@@ -671,7 +671,7 @@ function renderCase(c) {
     ol);
 
   const back = h('a.back-link', {href: state.lastListHash}, '‹ ' + t('back_to_list'));
-  setMain(sticky, back, head, caseSection, tl);
+  setMain(sticky, back, head, standardCard(c), caseSection, tl);
   const io = new IntersectionObserver(([e]) => {
     if (!sticky.isConnected) { io.disconnect(); return; }
     sticky.classList.toggle('shown', !e.isIntersecting);
@@ -682,6 +682,54 @@ function renderCase(c) {
     const card = document.getElementById('finding-' + fid);
     if (card) toggleHistory(card, fid, true);
   }
+}
+
+// The case's score by section under its agency's standard, and under any other standard of the pack on demand
+// (GET /api/v1/cases/{id}?standard=ID): the reviewer sees what the official score sheet would give.
+function standardCard(c) {
+  const own = agencyStandard(c.agency).id;
+  const sel = selectEl('std-select', (state.standards ? state.standards.items : []).map(s =>
+    ({value: s.id, text: pick(s.name) + (s.id === own ? t('std_agency') : '')})), c.standard || own);
+  const body = h('div.std-body', {id: 'std-body'});
+  const draw = (r) => {
+    const st = (state.standards ? state.standards.items : []).find(s => s.id === r.standard) || {sections: []};
+    clear(body);
+    body.removeAttribute('aria-busy');
+    body.append(h('p.std-result', {id: 'std-result'}, t('std_result') + ' ',
+      h('strong.score-num.score-' + r.grade, {id: 'std-score', text: String(r.score)}), ' ' + t('points_unit') + ' ',
+      gradeBadge(r.grade)));
+    if (!r.sections || !r.sections.length) {
+      body.append(h('p.muted', {text: t('std_no_sections')}));
+      return;
+    }
+    const title = id => { const s = (st.sections || []).find(x => x.id === id); return s ? pick(s.title) : id; };
+    body.append(h('div.table-wrap', null, h('table.cases.small', {id: 'std-sections'},
+      h('caption', {text: t('std_sections_caption')}),
+      h('thead', null, h('tr', null, h('th', {scope: 'col', text: t('col_section')}),
+        ...['col_points', 'col_deducted', 'col_section_score'].map(k => h('th.num', {scope: 'col', text: t(k)})))),
+      h('tbody', null, r.sections.map(s => h('tr', {dataset: {section: s.id}},
+        h('th', {scope: 'row', text: title(s.id)}), h('td.num', {text: String(s.points)}),
+        h('td.num' + (s.deducted ? '.deducted' : ''), {text: s.deducted ? '−' + s.deducted : '0'}),
+        h('td.num', {text: String(s.score)})))),
+      h('tfoot', null, h('tr', null, h('th', {scope: 'row', text: t('std_total')}),
+        h('td.num', {text: String(r.sections.reduce((n, s) => n + s.points, 0))}),
+        h('td.num', {text: '−' + r.sections.reduce((n, s) => n + s.deducted, 0)}),
+        h('td.num', {text: String(r.score)}))))));
+  };
+  draw({standard: c.standard || own, score: c.score, grade: c.grade, sections: c.sections});
+  sel.addEventListener('change', async () => {
+    loading(body);
+    try {
+      const r = await getJSON('/api/v1/cases/' + encodeURIComponent(c.id), {standard: sel.value});
+      if (sel.isConnected) { draw(r); announce(t('std_result') + ' ' + r.score); }
+    } catch (e) {
+      showError(e, () => sel.dispatchEvent(new Event('change')), body);
+    }
+  });
+  return h('section.card.standard-card', {'aria-labelledby': 'std-title', id: 'standard-card'},
+    h('div.section-head', null, h('h2', {id: 'std-title', text: t('std_title')}),
+      field(h('label', {for: 'std-select', text: t('std_label')}), sel)),
+    body);
 }
 
 function jumpTo(fid) {

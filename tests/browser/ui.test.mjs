@@ -258,6 +258,31 @@ try {
     await shot(page, '04b-case-full-page.png', {fullPage: true});
   });
 
+  await check('the case page scores the case by section under its agency\'s standard, and under another on demand', async () => {
+    await page.waitForSelector('#standard-card');
+    // the agency's standard is default: no sections, the stored score
+    assert.equal(await page.inputValue('#std-select'), 'default');
+    assert.match(await page.textContent('#std-select option:checked'), /本执法主体适用/);
+    assert.equal(await page.textContent('#std-score'), String(scoreBefore));
+    assert.equal(await page.locator('#std-sections').count(), 0);
+    assert.ok((await page.textContent('#std-body')).includes('该标准不分项'));
+    // switched to the sectioned standard: the API's sections, score and grade under it
+    await page.selectOption('#std-select', 'sd-2023');
+    await page.waitForSelector('#std-sections');
+    const sd = await api('/api/v1/cases/' + caseId + '?standard=sd-2023');
+    assert.equal(await page.locator('#std-sections tbody tr').count(), sd.sections.length);
+    assert.equal(sd.sections.length, 7);
+    assert.equal(await page.textContent('#std-score'), String(sd.score));
+    assert.equal(await page.textContent('#std-body .badge'), {excellent: '优秀', good: '良好', pass: '合格', fail: '不合格'}[sd.grade]);
+    const rec = sd.sections.find(s => s.id === 'records');
+    assert.equal(await page.textContent('#std-sections tr[data-section="records"] th'), '全过程记录与公示');
+    assert.equal(await page.textContent('#std-sections tr[data-section="records"] td:nth-of-type(3)'), String(rec.score));
+    assert.equal(await page.textContent('#std-sections tfoot td:nth-of-type(3)'), String(sd.score));
+    // the header keeps the stored score (the agency's standard)
+    assert.equal(await page.textContent('#case-score'), String(scoreBefore));
+    await page.locator('#standard-card').screenshot({path: path.join(ART, '04d-case-standard-sections.png')});
+  });
+
   await check('case-level findings (key "") are in the section at the top', async () => {
     // case 19 has P01 (no publication) with key "", and D10 on document D14, R01 on E2, R02 on E3
     const list = await api('/api/v1/cases?q=' + encodeURIComponent('〔2022〕19号'));
