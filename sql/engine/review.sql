@@ -4,9 +4,11 @@
 -- CREATE OR REPLACE only: it runs on new databases and on databases that have it already.
 
 -- A review of one finding: checks the transition, updates the finding, appends to the log, writes the change, and
--- rescores the case, all in the caller's transaction. Returns the new status, or raises with SQLSTATE
--- CA404 (no such finding), CA409 (the transition is not allowed) or CA422 (bad input), which caseauditd maps to
--- its error codes.
+-- rescores the case, all in the caller's transaction. Returns the new status, or raises with a SQLSTATE of
+-- caseaudit's own that says what went wrong, never which HTTP status to answer (db_review.c turns it into a typed
+-- outcome, the HTTP layer alone maps that to a status):
+--   CAR01  no such finding          CAR02  the finding's status does not allow this transition
+--   CAR03  the review itself is invalid (unknown action, a waiver without a comment, a bad expiry date)
 --   open         -> acknowledged (acknowledge), waived (waive)
 --   acknowledged -> waived (waive), open (reopen)
 --   waived       -> open (reopen), acknowledged (acknowledge)
@@ -27,19 +29,19 @@ BEGIN
   p_today := coalesce(p_today, current_date);  -- today in the session's time zone (caseaudit's configured one)
   SELECT * INTO f FROM findings WHERE id = p_finding FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no finding %', p_finding USING ERRCODE = 'CA404';
+    RAISE EXCEPTION 'no finding %', p_finding USING ERRCODE = 'CAR01';
   END IF;
   IF p_action NOT IN ('acknowledge', 'waive', 'reopen') THEN
-    RAISE EXCEPTION 'action must be acknowledge, waive or reopen' USING ERRCODE = 'CA422';
+    RAISE EXCEPTION 'action must be acknowledge, waive or reopen' USING ERRCODE = 'CAR03';
   END IF;
   IF p_action = 'waive' AND ca_blank(p_comment) THEN
-    RAISE EXCEPTION 'a waiver needs a comment saying why' USING ERRCODE = 'CA422';
+    RAISE EXCEPTION 'a waiver needs a comment saying why' USING ERRCODE = 'CAR03';
   END IF;
   IF p_until IS NOT NULL AND p_action <> 'waive' THEN
-    RAISE EXCEPTION '"until" goes only with waive' USING ERRCODE = 'CA422';
+    RAISE EXCEPTION '"until" goes only with waive' USING ERRCODE = 'CAR03';
   END IF;
   IF p_until IS NOT NULL AND p_until <= p_today THEN
-    RAISE EXCEPTION 'the waiver expiry % is not after today (%)', p_until, p_today USING ERRCODE = 'CA422';
+    RAISE EXCEPTION 'the waiver expiry % is not after today (%)', p_until, p_today USING ERRCODE = 'CAR03';
   END IF;
   v_to := CASE
             WHEN f.status = 'open' AND p_action = 'acknowledge' THEN 'acknowledged'
@@ -50,7 +52,7 @@ BEGIN
   IF v_to IS NULL THEN
     RAISE EXCEPTION 'a finding that is % cannot be %', f.status,
       CASE p_action WHEN 'acknowledge' THEN 'acknowledged' WHEN 'waive' THEN 'waived' ELSE 'reopened' END
-      USING ERRCODE = 'CA409';
+      USING ERRCODE = 'CAR02';
   END IF;
 
   UPDATE findings SET status = v_to, waived_until = CASE WHEN v_to = 'waived' THEN p_until END
