@@ -15,6 +15,7 @@
 #include "db_audit.h"
 #include "db_review.h"
 #include "db_tokens.h"
+#include "embedded.h"
 #include "ingest.h"
 #include "ndjson.h"
 #include "report.h"
@@ -91,16 +92,17 @@ static int cmd_migrate(struct cli *c, int argc, char **argv)
   if (connect_db(c) != 0)
     return 1;
   char err[1024];
-  int applied = 0, version = 0;
-  if (db_migrate(c->db, &applied, err, sizeof err) != DB_OK) {
+  int applied = 0, engine = 0, version = 0;
+  if (db_migrate(c->db, &applied, &engine, err, sizeof err) != DB_OK) {
     fprintf(stderr, "caseaudit: migrate failed: %s\n", err);
     return 1;
   }
   db_schema_version(c->db, &version);
-  if (applied == 0)
-    printf("schema is up to date (version %d)\n", version);
+  if (applied == 0 && engine == 0)
+    printf("schema is up to date (version %d, %zu engine files)\n", version, embedded_engine_count);
   else
-    printf("applied %d migration%s; schema is at version %d\n", applied, applied == 1 ? "" : "s", version);
+    printf("applied %d migration%s and %d of %zu engine files; schema is at version %d\n", applied,
+           applied == 1 ? "" : "s", engine, embedded_engine_count, version);
   return 0;
 }
 

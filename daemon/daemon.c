@@ -246,9 +246,12 @@ struct http_server *daemon_start(struct config *cfg, char *err, size_t errlen)
     snprintf(err, errlen, "cannot connect to the database: %s", cerr);
     goto fail;
   }
-  int have = 0, need = db_schema_required();
+  int have = 0, need = db_schema_required(), stale = 0;
+  char first[128] = "";
   enum db_status st = db_schema_version(c, &have);
-  if (st == DB_OK && have >= need && cursor_init(c) != DB_OK) {
+  if (st == DB_OK && have >= need)
+    st = db_engine_stale(c, &stale, first, sizeof first);
+  if (st == DB_OK && have >= need && stale == 0 && cursor_init(c) != DB_OK) {
     snprintf(err, errlen, "cannot read or create the cursor signing key");
     db_close(c);
     goto fail;
@@ -261,6 +264,12 @@ struct http_server *daemon_start(struct config *cfg, char *err, size_t errlen)
   if (have < need) {
     snprintf(err, errlen, "the database schema is at version %d, this build needs %d: run 'caseaudit migrate'",
              have, need);
+    goto fail;
+  }
+  if (stale > 0) {
+    snprintf(err, errlen,
+             "the database's engine functions differ from this build's (%d file%s, first %s): run 'caseaudit migrate'",
+             stale, stale == 1 ? "" : "s", first);
     goto fail;
   }
   if (have > need)

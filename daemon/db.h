@@ -47,8 +47,16 @@ bool db_conn_ok(struct db_conn *c);
 enum db_status db_schema_version(struct db_conn *c, int *version);
 int db_schema_required(void);
 
-/* Applies every embedded migration newer than the database's, each in its own transaction, under an advisory
- * lock so that concurrent runs wait for each other. *applied counts what ran. Errors name the migration. */
-enum db_status db_migrate(struct db_conn *c, int *applied, char *err, size_t errlen);
+/* Applies every embedded migration newer than the database's, each in its own transaction, then every engine file
+ * (sql/engine/, rules/<ID>/rule.sql, the generated dispatcher) whose checksum the database does not have, all of
+ * them in one transaction, recording the checksums in schema_engine; under an advisory lock so that concurrent runs
+ * wait for each other. *applied counts the migrations that ran, *engine_applied (may be NULL) the engine files.
+ * Errors name the file. */
+enum db_status db_migrate(struct db_conn *c, int *applied, int *engine_applied, char *err, size_t errlen);
+
+/* How many engine files differ between the database and this build: recorded with another checksum, not recorded,
+ * or recorded but not in this build. 0 when they match. The first such file is named in first (may be NULL). A
+ * database that was never migrated has every file missing. */
+enum db_status db_engine_stale(struct db_conn *c, int *stale, char *first, size_t firstlen);
 
 #endif

@@ -109,20 +109,21 @@ static enum db_status review_tx(struct db_conn *c, void *arg)
 
 enum db_status db_review(struct db_conn *c, const char *finding_id, const char *action, const char *comment,
                          const char *until, const char *by, const char *today, char *status_out, size_t slen,
-                         unsigned *http, char *err, size_t errlen)
+                         enum review_outcome *outcome, char *err, size_t errlen)
 {
+  static const struct {
+    const char *sqlstate;
+    enum review_outcome outcome;
+  } refusals[] = {{"CAR01", REVIEW_NO_FINDING}, {"CAR02", REVIEW_NOT_ALLOWED}, {"CAR03", REVIEW_INVALID}};
   const char *p[] = {finding_id, action, comment, until, by, today};
   struct review_args a = {p, status_out, slen};
   c->last_sqlstate[0] = '\0';
   enum db_status st = db_transact(c, review_tx, &a, 5);
-  *http = 500;
+  *outcome = st == DB_OK ? REVIEW_DONE : REVIEW_FAILED;
   if (st != DB_OK) {
-    if (strcmp(c->last_sqlstate, "CA404") == 0)
-      *http = 404;
-    else if (strcmp(c->last_sqlstate, "CA409") == 0)
-      *http = 409;
-    else if (strcmp(c->last_sqlstate, "CA422") == 0)
-      *http = 422;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
+      if (strcmp(c->last_sqlstate, refusals[i].sqlstate) == 0)
+        *outcome = refusals[i].outcome;
     snprintf(err, errlen, "%s", c->last_error);
   }
   return st;

@@ -35,11 +35,22 @@ enum db_status db_finding_count(struct db_conn *c, const struct finding_filter *
 /* The finding with its review history; *agency gets its agency code (malloc'd). DB_NO_ROW when none. */
 enum db_status db_finding_get(struct db_conn *c, const char *id, json_t **out, char **agency);
 
-/* Reviews a finding (sql/0011 ca_review). On refusal returns DB_HARD_ERROR and sets *http (404, 409 or 422) and
- * the reason in err. On success *status_out gets the new status. */
+/* What a review came to, beside the database's own failures (db_status): the typed outcome of ca_review's
+ * SQLSTATEs CAR01..CAR03 (sql/engine/review.sql). The HTTP layer alone turns it into a status. */
+enum review_outcome {
+  REVIEW_DONE,        /* the finding has its new status */
+  REVIEW_NO_FINDING,  /* no finding has this id */
+  REVIEW_NOT_ALLOWED, /* its status does not allow the transition (a resolved finding, or acknowledged twice) */
+  REVIEW_INVALID,     /* the review itself is invalid: a waiver without a comment, a bad expiry date, ... */
+  REVIEW_FAILED,      /* the database failed: see the db_status returned */
+};
+
+/* Reviews a finding (ca_review, sql/engine/review.sql). Returns DB_OK with *outcome REVIEW_DONE and the new status in
+ * *status_out; a refusal as DB_HARD_ERROR with *outcome saying which and the reason in err; any other failure with
+ * *outcome REVIEW_FAILED. */
 enum db_status db_review(struct db_conn *c, const char *finding_id, const char *action, const char *comment,
                          const char *until, const char *by, const char *today, char *status_out, size_t slen,
-                         unsigned *http, char *err, size_t errlen);
+                         enum review_outcome *outcome, char *err, size_t errlen);
 
 /* The changes after (xid, seq) that every reader can see (transactions older than the snapshot's xmin), in
  * (xid, seq) order; row(arg, json, xid, seq). */

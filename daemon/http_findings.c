@@ -216,20 +216,25 @@ void handle_review_post(struct request *r)
     goto out;
   json_decref(before);
   char status[16], err[512];
-  unsigned http = 500;
+  enum review_outcome outcome;
   enum db_status st = db_review(c, id, json_string_value(json_object_get(in, "action")),
                                 json_string_value(json_object_get(in, "comment")),
                                 json_string_value(json_object_get(in, "until")), req_principal(r)->name, NULL, status,
-                                sizeof status, &http, err, sizeof err);
-  if (st != DB_OK) {
-    if (http == 409)
-      reply_error(r, ERR_CONFLICT, "%s", err);
-    else if (http == 422)
-      reply_error(r, ERR_UNPROCESSABLE, "%s", err);
-    else if (http == 404)
-      reply_error(r, ERR_NOT_FOUND, "%s", err);
-    else
-      reply_db_error(r, st);
+                                sizeof status, &outcome, err, sizeof err);
+  switch (outcome) {
+  case REVIEW_DONE:
+    break;
+  case REVIEW_NOT_ALLOWED:
+    reply_error(r, ERR_CONFLICT, "%s", err);
+    goto out;
+  case REVIEW_INVALID:
+    reply_error(r, ERR_UNPROCESSABLE, "%s", err);
+    goto out;
+  case REVIEW_NO_FINDING:
+    reply_error(r, ERR_NOT_FOUND, "%s", err);
+    goto out;
+  case REVIEW_FAILED:
+    reply_db_error(r, st);
     goto out;
   }
   json_t *after = load_finding(r, c, id);

@@ -20,7 +20,8 @@ void handle_readyz(struct request *r)
   if (req_only_params(r, no_params) != 0)
     return;
   json_t *problems = json_array();
-  int have = 0, need = db_schema_required();
+  int have = 0, need = db_schema_required(), stale = 0;
+  char first[128] = "";
   enum db_status why;
   /* Not req_db(): a failure here is a finding of the check, reported in the readiness body, not a 503 error. */
   struct db_conn *c = db_pool_acquire(app_config()->db_acquire_timeout_ms, &why);
@@ -37,6 +38,13 @@ void handle_readyz(struct request *r)
       json_array_append_new(problems, json_pack("{s:s, s:s++}", "path", "schema", "message",
                                                 "the schema is older than this build needs: run ",
                                                 "'caseaudit migrate'"));
+    else if ((st = db_engine_stale(c, &stale, first, sizeof first)) != DB_OK)
+      json_array_append_new(problems, json_pack("{s:s, s:s}", "path", "database", "message",
+                                                "the database does not answer queries"));
+    else if (stale > 0)
+      json_array_append_new(problems, json_pack("{s:s, s:s++}", "path", "schema", "message",
+                                                "the engine functions differ from this build's (", first,
+                                                "...): run 'caseaudit migrate'"));
     db_pool_release(c);
   }
   const struct rule_pack *pack = rules_current();

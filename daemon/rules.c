@@ -1,4 +1,5 @@
-/* Rule packs are data: this file reads and validates them; the checks themselves are SQL functions in sql/. */
+/* Rule packs are data: this file reads and validates them (rules/pack.json and rules/<ID>/rule.json); the checks
+ * themselves are SQL functions, each in its rule's folder (rules/<ID>/rule.sql). */
 #include "rules.h"
 
 #include <dirent.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "db_rules.h"
 #include "problems.h"
@@ -133,11 +135,7 @@ static void check_pack_file(struct problems *pr, const char *file, json_t *pack)
 }
 
 static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
-static int json_file(const struct dirent *d)
-{
-  size_t n = strlen(d->d_name);
-  return n > 5 && strcmp(d->d_name + n - 5, ".json") == 0 && d->d_name[0] != '.';
-}
+static int rule_folder(const struct dirent *d) { return d->d_name[0] != '.'; }
 
 struct rule_pack *rules_load(const char *dir, char *err, size_t errlen)
 {
@@ -157,45 +155,51 @@ struct rule_pack *rules_load(const char *dir, char *err, size_t errlen)
     goto out;
   }
   check_pack_file(&pr, path, pack);
-  nnames = scandir(dir, &names, json_file, by_name);
+  nnames = scandir(dir, &names, rule_folder, by_name);
   if (nnames < 0) {
     nnames = 0;
     problem(&pr, "%s: cannot read the folder", dir);
     goto out;
   }
+  /* every rule is a folder DIR/<ID>/ with its metadata in rule.json (its SQL and fixtures beside it); DIR/standards/
+   * holds the scoring standards */
   for (int i = 0; i < nnames; i++) {
-    if (strcmp(names[i]->d_name, "pack.json") == 0)
-      continue;
-    snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-    json_t *file = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    json_t *list = json_object_get(file, "rules");
-    if (!json_is_array(list) || json_object_size(file) != 1) {
-      problem(&pr, "%s: %s", path, file ? "must be {\"rules\": [...]}" : jerr.text);
-      json_decref(file);
+    const char *name = names[i]->d_name;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+      size_t n = strlen(name);
+      if (n > 5 && strcmp(name + n - 5, ".json") == 0 && strcmp(name, "pack.json") != 0)
+        problem(&pr, "%s: a rule's metadata belongs in %s/<ID>/rule.json", path, dir);
       continue;
     }
-    size_t j;
-    json_t *rule;
-    json_array_foreach(list, j, rule)
-    {
-      const char *id = json_string_value(json_object_get(rule, "id"));
-      if (!json_is_object(rule) || id == NULL || !is_rule_id(id)) {
-        problem(&pr, "%s: rules[%zu]: 'id' must look like P01", path, j);
-        continue;
-      }
-      if (json_object_get(rules, id) != NULL) {
-        problem(&pr, "%s: rule %s is defined twice", path, id);
-        continue;
-      }
-      size_t k;
-      json_t *r;
-      json_array_foreach(json_object_get(pack, "retired"), k, r) if (json_is_string(r) &&
-                                                                        strcmp(json_string_value(r), id) == 0)
-        problem(&pr, "%s: rule %s: this id is retired and may not be used again", path, id);
-      check_rule(&pr, path, id, rule);
-      json_object_set(rules, id, rule);
+    if (strcmp(name, "standards") == 0)
+      continue; /* the scoring standards (standards.c) */
+    if (!is_rule_id(name)) {
+      problem(&pr, "%s: a rule folder is named by the rule id, like P01 (scoring standards go in %s/standards/)",
+              path, dir);
+      continue;
     }
-    json_decref(file);
+    snprintf(path, sizeof path, "%s/%s/rule.json", dir, name);
+    json_t *rule = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(rule)) {
+      problem(&pr, "%s: %s", path, rule ? "must be a JSON object (one rule)" : jerr.text);
+      json_decref(rule);
+      continue;
+    }
+    const char *id = json_string_value(json_object_get(rule, "id"));
+    if (id == NULL || strcmp(id, name) != 0) {
+      problem(&pr, "%s: 'id' must be %s, the folder's name", path, name);
+      json_decref(rule);
+      continue;
+    }
+    size_t k;
+    json_t *r;
+    json_array_foreach(json_object_get(pack, "retired"), k, r) if (json_is_string(r) &&
+                                                                      strcmp(json_string_value(r), id) == 0)
+      problem(&pr, "%s: rule %s: this id is retired and may not be used again", path, id);
+    check_rule(&pr, path, id, rule);
+    json_object_set_new(rules, id, rule);
   }
   if (json_object_size(rules) == 0 && pr.count == 0)
     problem(&pr, "%s: the pack has no rules", dir);

@@ -14,8 +14,9 @@ struct rule_pack {
   size_t nrules;
 };
 
-/* Reads DIR/pack.json and every other .json file of DIR (in name order) into one pack and validates all of it. On any
- * problem returns NULL and writes every problem found ("FILE: rule P01: ...", one per line) into err. */
+/* Reads DIR/pack.json and the metadata of every rule folder, DIR/<ID>/rule.json (in id order), into one pack and
+ * validates all of it. On any problem returns NULL and writes every problem found ("FILE: rule P01: ...", one per
+ * line) into err. */
 struct rule_pack *rules_load(const char *dir, char *err, size_t errlen);
 void rules_free(struct rule_pack *p);
 

@@ -11,22 +11,23 @@
 -- 2. The flagged cases of every agency in id order: the index cases_agency_flagged_idx is by agency first, so a
 --    supervisor's page sorted every flagged case (1,702 of 20,000 here; 85,000 at 1M) to return 50. A partial
 --    index by id serves the page in order and stops after 51 rows.
+--
+-- Issue 16 (rule pack v2): the functions this migration defined are now defined once, in sql/engine/*.sql and
+-- rules/<ID>/rule.sql, applied after the migrations whenever they change; git history keeps the bodies as they
+-- were. This file keeps its tables, indexes and data.
 
 ALTER TABLE findings ADD COLUMN doc text;
 
-CREATE FUNCTION ca_findings_doc() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The trigger zz_findings_doc that writes the document is in sql/engine/findings.sql. Findings stored before this
+-- migration get theirs here, from the ca_finding_json() those databases have (a new database has no findings and
+-- no engine functions yet: EXECUTE is parsed only when there is a row to fill).
+DO $$
 BEGIN
-  NEW.doc := ca_finding_json(NEW)::text;
-  RETURN NEW;
-END;
+  IF EXISTS (SELECT 1 FROM findings) THEN
+    EXECUTE 'UPDATE findings f SET doc = ca_finding_json(f)::text';
+  END IF;
+END
 $$;
-
--- Named to sort after any other BEFORE trigger on findings (PostgreSQL fires them in name order), so that the
--- document is made from the row as it will be stored.
-CREATE TRIGGER zz_findings_doc BEFORE INSERT OR UPDATE ON findings
-    FOR EACH ROW EXECUTE FUNCTION ca_findings_doc();
-
-UPDATE findings SET doc = NULL;  -- the trigger writes every document
 ALTER TABLE findings ALTER COLUMN doc SET NOT NULL;
 
 CREATE INDEX cases_flagged_id_idx ON cases (id) WHERE open_findings > 0;

@@ -7,6 +7,10 @@
 -- (sql/0023) called it 166 times, 118 ms of P01's 120. Each pack's parameters are now kept per rule in
 -- rule_pack_params, filled by a trigger when a pack is registered; a call is one primary-key lookup of a few
 -- hundred bytes. The result is unchanged, including for a rule the pack does not have (empty parameter sets).
+--
+-- Issue 16 (rule pack v2): the functions this migration defined are now defined once, in sql/engine/*.sql and
+-- rules/<ID>/rule.sql, applied after the migrations whenever they change; git history keeps the bodies as they
+-- were. This file keeps its tables, indexes and data.
 
 CREATE TABLE rule_pack_params (
   pack_id text NOT NULL REFERENCES rule_packs (id) ON DELETE CASCADE,
@@ -15,28 +19,10 @@ CREATE TABLE rule_pack_params (
   PRIMARY KEY (pack_id, rule_id)
 );
 
-CREATE FUNCTION ca_rule_pack_params_fill() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  DELETE FROM rule_pack_params WHERE pack_id = NEW.id;
-  INSERT INTO rule_pack_params (pack_id, rule_id, params)
-  SELECT NEW.id, r.key, jsonb_build_object('default', coalesce(r.value -> 'params', '{}'),
-                                           'profiles', coalesce(r.value -> 'profiles', '{}'),
-                                           'agencies', coalesce(r.value -> 'agencies', '{}'))
-    FROM jsonb_each(NEW.body -> 'rules') r;
-  RETURN NULL;
-END;
-$$;
-
-CREATE TRIGGER rule_packs_params AFTER INSERT OR UPDATE OF body ON rule_packs
-    FOR EACH ROW EXECUTE FUNCTION ca_rule_pack_params_fill();
-
-UPDATE rule_packs SET body = body;  -- fills rule_pack_params for the packs already registered
-
--- VOLATILE for the reason given in 0004 (no pull-up into the calling query).
-CREATE OR REPLACE FUNCTION ca_rule_params(p_pack text, p_rule text) RETURNS jsonb
-    LANGUAGE sql VOLATILE AS $$
-  SELECT coalesce(pp.params, '{"default": {}, "profiles": {}, "agencies": {}}'::jsonb)
-    FROM rule_packs p
-    LEFT JOIN rule_pack_params pp ON pp.pack_id = p.id AND pp.rule_id = p_rule
-   WHERE p.id = p_pack
-$$;
+-- Filled by the trigger rule_packs_params (sql/engine/evaluate.sql) when a pack is registered; here for the packs
+-- already registered, as the trigger's function does.
+INSERT INTO rule_pack_params (pack_id, rule_id, params)
+SELECT p.id, r.key, jsonb_build_object('default', coalesce(r.value -> 'params', '{}'),
+                                       'profiles', coalesce(r.value -> 'profiles', '{}'),
+                                       'agencies', coalesce(r.value -> 'agencies', '{}'))
+  FROM rule_packs p, jsonb_each(p.body -> 'rules') r;

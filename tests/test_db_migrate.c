@@ -1,4 +1,5 @@
-/* Database tests of migrations and tokens: a fresh database, a re-run, concurrent runs, a stale schema refused. */
+/* Database tests of migrations, engine files and tokens: a fresh database, a re-run, concurrent runs, a stale schema
+ * or changed engine functions refused, and re-applied by migrate. */
 #include <check.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "daemon.h"
 #include "db.h"
 #include "db_tokens.h"
+#include "embedded.h"
 #include "testlib.h"
 
 static struct db_conn *open_db(const char *conninfo)
@@ -23,18 +25,27 @@ START_TEST(fresh_database_then_rerun_is_a_noop)
 {
   const char *ci = testdb_create("migrate", false);
   struct db_conn *c = open_db(ci);
-  int version = -1, applied = -1;
-  char err[512];
+  int version = -1, applied = -1, engine = -1, stale = -1;
+  char err[512], first[128];
   ck_assert_int_eq(db_schema_version(c, &version), DB_OK);
   ck_assert_int_eq(version, 0);
-  ck_assert_msg(db_migrate(c, &applied, err, sizeof err) == DB_OK, "%s", err);
+  ck_assert_int_eq(db_engine_stale(c, &stale, first, sizeof first), DB_OK);
+  ck_assert_int_eq(stale, (int)embedded_engine_count);
+  ck_assert_msg(db_migrate(c, &applied, &engine, err, sizeof err) == DB_OK, "%s", err);
   ck_assert_int_gt(applied, 0);
+  ck_assert_int_eq(engine, (int)embedded_engine_count);
   ck_assert_int_eq(db_schema_version(c, &version), DB_OK);
   ck_assert_int_eq(version, db_schema_required());
-  ck_assert_msg(db_migrate(c, &applied, err, sizeof err) == DB_OK, "%s", err);
+  ck_assert_int_eq(db_engine_stale(c, &stale, first, sizeof first), DB_OK);
+  ck_assert_int_eq(stale, 0);
+  ck_assert_msg(db_migrate(c, &applied, &engine, err, sizeof err) == DB_OK, "%s", err);
   ck_assert_int_eq(applied, 0);
+  ck_assert_int_eq(engine, 0);
   char *n = testdb_value(ci, "SELECT count(*) FROM schema_migrations");
   ck_assert_int_eq(atoi(n), db_schema_required());
+  free(n);
+  n = testdb_value(ci, "SELECT count(*) FROM schema_engine");
+  ck_assert_int_eq(atoi(n), (int)embedded_engine_count);
   free(n);
   db_close(c);
 }
@@ -42,7 +53,7 @@ END_TEST
 
 struct runner {
   const char *conninfo;
-  int applied;
+  int applied, engine;
   enum db_status st;
 };
 
@@ -55,7 +66,7 @@ static void *migrate_thread(void *arg)
     r->st = DB_UNAVAILABLE;
     return NULL;
   }
-  r->st = db_migrate(c, &r->applied, err, sizeof err);
+  r->st = db_migrate(c, &r->applied, &r->engine, err, sizeof err);
   db_close(c);
   return NULL;
 }
@@ -70,37 +81,69 @@ START_TEST(concurrent_migrations_apply_each_file_once)
     r[i] = (struct runner){.conninfo = ci};
     pthread_create(&t[i], NULL, migrate_thread, &r[i]);
   }
-  int total = 0;
+  int total = 0, engine = 0;
   for (int i = 0; i < 4; i++) {
     pthread_join(t[i], NULL);
     ck_assert_int_eq(r[i].st, DB_OK);
     total += r[i].applied;
+    engine += r[i].engine;
   }
   ck_assert_int_eq(total, db_schema_required());
+  ck_assert_int_eq(engine, (int)embedded_engine_count);
 }
 END_TEST
+
+/* The daemon against db must not start; its reason is left in err. */
+static void daemon_start_fails(const char *db, char *err, size_t errlen)
+{
+  struct config *cfg = config_new();
+  config_set(cfg, "db", db, err, errlen);
+  config_set(cfg, "listen", "127.0.0.1:0", err, errlen);
+  config_set(cfg, "log_level", "error", err, errlen);
+  ck_assert_ptr_null(daemon_start(cfg, err, errlen));
+}
 
 START_TEST(daemon_refuses_a_stale_schema)
 {
   const char *ci = testdb_create("stale", false);
   char err[512];
-  struct config *cfg = config_new();
-  config_set(cfg, "db", ci, err, sizeof err);
-  config_set(cfg, "listen", "127.0.0.1:0", err, sizeof err);
-  config_set(cfg, "log_level", "error", err, sizeof err);
-  ck_assert_ptr_null(daemon_start(cfg, err, sizeof err));
+  daemon_start_fails(ci, err, sizeof err);
   ck_assert_msg(strstr(err, "caseaudit migrate") != NULL, "%s", err);
+}
+END_TEST
+
+/* An engine file whose recorded checksum is not this build's (another build migrated the database, or someone
+ * replaced a function by hand): the daemon refuses to start and names the command; migrate applies that file
+ * again, and only that one; a recorded file this build does not have is forgotten. */
+START_TEST(daemon_refuses_changed_engine_functions_until_migrate)
+{
+  char ci[1024];
+  snprintf(ci, sizeof ci, "%s", testdb_create("engine_stale", true));
+  const char *name = embedded_engine[embedded_engine_count / 2].name;
+  char sql[512];
+  snprintf(sql, sizeof sql, "UPDATE schema_engine SET sha256 = repeat('0', 64) WHERE name = '%s' RETURNING 1", name);
+  free(testdb_value(ci, sql));
+  free(testdb_value(ci, "INSERT INTO schema_engine (name, sha256) VALUES ('sql/engine/gone.sql', 'x') RETURNING 1"));
+  char err[512];
+  daemon_start_fails(ci, err, sizeof err);
+  ck_assert_msg(strstr(err, "engine functions differ") != NULL && strstr(err, "2 files") != NULL &&
+                  strstr(err, "caseaudit migrate") != NULL,
+                "%s", err);
+  struct db_conn *c = open_db(ci);
+  int applied = -1, engine = -1, stale = -1;
+  ck_assert_msg(db_migrate(c, &applied, &engine, err, sizeof err) == DB_OK, "%s", err);
+  ck_assert_int_eq(applied, 0);
+  ck_assert_int_eq(engine, 1);
+  ck_assert_int_eq(db_engine_stale(c, &stale, NULL, 0), DB_OK);
+  ck_assert_int_eq(stale, 0);
+  db_close(c);
 }
 END_TEST
 
 START_TEST(daemon_refuses_an_unreachable_database)
 {
   char err[512];
-  struct config *cfg = config_new();
-  config_set(cfg, "db", "host=/nonexistent-socket-dir dbname=x", err, sizeof err);
-  config_set(cfg, "listen", "127.0.0.1:0", err, sizeof err);
-  config_set(cfg, "log_level", "error", err, sizeof err);
-  ck_assert_ptr_null(daemon_start(cfg, err, sizeof err));
+  daemon_start_fails("host=/nonexistent-socket-dir dbname=x", err, sizeof err);
   ck_assert_msg(strstr(err, "cannot connect to the database") != NULL, "%s", err);
 }
 END_TEST
@@ -178,6 +221,7 @@ int main(void)
   tcase_add_test(tc, fresh_database_then_rerun_is_a_noop);
   tcase_add_test(tc, concurrent_migrations_apply_each_file_once);
   tcase_add_test(tc, daemon_refuses_a_stale_schema);
+  tcase_add_test(tc, daemon_refuses_changed_engine_functions_until_migrate);
   tcase_add_test(tc, daemon_refuses_an_unreachable_database);
   tcase_add_test(tc, token_round_trip_and_revocation);
   tcase_add_loop_test(tc, malformed_tokens_are_refused_before_any_lookup, 0,

@@ -1,6 +1,10 @@
-/* Every rule against its fixtures (tests/rules/<ID>.json): each case is stored in a real database, evaluated as of
- * its date, and must have exactly the findings of that rule the fixture expects. The clean example case must have
- * no finding of any rule. CASEAUDIT_RULES_ONLY=P01,P02 limits the run to those fixtures. */
+/* Every rule against its fixtures (rules/<ID>/fixtures.json): each case is stored in a real database, evaluated as
+ * of its date, and must have exactly the findings of that rule the fixture expects (and, where the fixture gives
+ * one, the message). One test (one TAP line) per fixture case, in a test case named by the rule; a rule's fixtures
+ * must hold a case that fires, one that does not, and a message to check. The clean example case must have no
+ * finding of any rule. CASEAUDIT_RULES_ONLY=P01,P02 limits the run to those rules. CASEAUDIT_FIXTURE_MESSAGES=FILE
+ * writes the messages of every firing case to FILE (rule, case, key, zh, en; tab-separated), to write a fixture's
+ * "message" from. */
 #include <check.h>
 #include <dirent.h>
 #include <libpq-fe.h>
@@ -12,14 +16,16 @@
 #include "testlib.h"
 
 #define RULES_DIR CASEAUDIT_SOURCE_ROOT "/rules"
-#define FIXTURE_DIR CASEAUDIT_SOURCE_ROOT "/tests/rules"
 
 static char conninfo[1024];
 static char pack_id[65];
 static PGconn *pg;
 
-static void setup(void)
+/* Once, in the runner's process (an unchecked fixture): the database and the pack every test uses. */
+static void setup_database(void)
 {
+  if (conninfo[0] != '\0')
+    return;
   snprintf(conninfo, sizeof conninfo, "%s", testdb_create("rules", true));
   char err[16384];
   struct rule_pack *p = rules_load(RULES_DIR, err, sizeof err);
@@ -30,6 +36,11 @@ static void setup(void)
   db_close(c);
   snprintf(pack_id, sizeof pack_id, "%s", p->id);
   rules_free(p);
+}
+
+/* Per test, in its own process: a connection of its own. */
+static void setup(void)
+{
   pg = PQconnectdb(conninfo);
   ck_assert_int_eq(PQstatus(pg), CONNECTION_OK);
   PQclear(PQexec(pg, "SET TimeZone = 'Asia/Shanghai'"));
@@ -169,14 +180,34 @@ static bool selected(const char *rule)
   return strstr(buf, needle) != NULL;
 }
 
-static int fixture_file(const struct dirent *d)
+/* Writes the messages of a firing case to $CASEAUDIT_FIXTURE_MESSAGES, when set. */
+static void record_messages(const char *rule, size_t index, const char *id)
 {
-  size_t n = strlen(d->d_name);
-  return n == 8 && strcmp(d->d_name + 3, ".json") == 0;
+  const char *file = getenv("CASEAUDIT_FIXTURE_MESSAGES");
+  if (file == NULL || file[0] == '\0')
+    return;
+  const char *p[] = {id, rule};
+  PGresult *res = query("SELECT key, message_zh, message_en FROM findings "
+                        "WHERE case_id = $1::uuid AND rule_id = $2 AND status = 'open' ORDER BY key",
+                        2, p);
+  FILE *f = fopen(file, "a");
+  ck_assert_msg(f != NULL, "%s: cannot append", file);
+  for (int r = 0; r < PQntuples(res); r++)
+    fprintf(f, "%s\t%zu\t%s\t%s\t%s\n", rule, index, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1),
+            PQgetvalue(res, r, 2));
+  fclose(f);
+  PQclear(res);
 }
 
-static int case_counter;
+/* A fixture expectation's "message": {"zh", "en"} (either may be left out) against the finding's texts. */
+static bool message_matches(const json_t *want, const char *zh, const char *en)
+{
+  const char *wzh = json_string_value(json_object_get(want, "zh"));
+  const char *wen = json_string_value(json_object_get(want, "en"));
+  return (wzh == NULL || strcmp(wzh, zh) == 0) && (wen == NULL || strcmp(wen, en) == 0);
+}
 
+/* Runs one fixture case; returns 1 and describes it in failures when the findings are not the expected ones. */
 static int run_case(const char *rule, json_t *kase, size_t index, char *failures, size_t flen)
 {
   char where[512];
@@ -185,7 +216,7 @@ static int run_case(const char *rule, json_t *kase, size_t index, char *failures
   const char *as_of = json_string_value(json_object_get(kase, "as_of"));
   if (as_of == NULL)
     as_of = "2022-06-30";
-  int n = ++case_counter;
+  int n = (int)index;
   /* each fixture case stands alone: cases of earlier fixtures (e.g. D14's other cases) must not meet it */
   PQclear(query("TRUNCATE cases CASCADE", 0, NULL));
   size_t i;
@@ -210,9 +241,10 @@ static int run_case(const char *rule, json_t *kase, size_t index, char *failures
   snprintf(id, sizeof id, "%s", store(rec, where));
   evaluate(id, as_of);
   json_decref(rec);
+  record_messages(rule, index, id);
 
   const char *p[] = {id, rule};
-  PGresult *res = query("SELECT key, severity, veto::text, evidence::text FROM findings "
+  PGresult *res = query("SELECT key, severity, veto::text, evidence::text, message_zh, message_en FROM findings "
                         "WHERE case_id = $1::uuid AND rule_id = $2 AND status = 'open' ORDER BY key",
                         2, p);
   json_t *expect = json_object_get(kase, "expect");
@@ -220,8 +252,9 @@ static int run_case(const char *rule, json_t *kase, size_t index, char *failures
   char got[2048] = "";
   for (int r = 0; r < PQntuples(res); r++) {
     size_t used = strlen(got);
-    snprintf(got + used, sizeof got - used, " [key '%s' %s veto=%s %.300s]", PQgetvalue(res, r, 0),
-             PQgetvalue(res, r, 1), PQgetvalue(res, r, 2), PQgetvalue(res, r, 3));
+    snprintf(got + used, sizeof got - used, " [key '%s' %s veto=%s %.300s message %.300s | %.300s]",
+             PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2), PQgetvalue(res, r, 3),
+             PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
   }
   if ((size_t)PQntuples(res) != json_array_size(expect)) {
     bad = 1;
@@ -251,6 +284,9 @@ static int run_case(const char *rule, json_t *kase, size_t index, char *failures
       json_object_foreach(json_object_get(e, "evidence"), ek, ev_want) if (!json_equal(json_object_get(ev, ek), ev_want))
         bad = 1;
       json_decref(ev);
+      json_t *msg = json_object_get(e, "message");
+      if (msg != NULL && !message_matches(msg, PQgetvalue(res, row, 4), PQgetvalue(res, row, 5)))
+        bad = 1;
     }
   }
   PQclear(res);
@@ -264,48 +300,102 @@ static int run_case(const char *rule, json_t *kase, size_t index, char *failures
   return bad;
 }
 
-START_TEST(every_fixture)
+/* The fixture cases of every selected rule folder, in rule order: one test each. */
+struct fixture_case {
+  char rule[4];
+  size_t index; /* in its file */
+  json_t *kase;
+};
+static struct fixture_case *all_cases;
+static size_t ncases;
+
+/* A rule's fixture set: where its cases are in all_cases, and what the set as a whole must have. */
+struct fixture_set {
+  char rule[4];
+  char path[1024];
+  size_t first, count;
+  bool fires, quiet, message;
+};
+static struct fixture_set *sets;
+static size_t nsets;
+
+static int rule_folder(const struct dirent *d) { return strlen(d->d_name) == 3 && d->d_name[0] != '.'; }
+
+/* Reads every selected rules/<ID>/fixtures.json; exits on an unreadable one (before any test runs). */
+static void load_fixtures(void)
 {
   struct dirent **names;
-  int n = scandir(FIXTURE_DIR, &names, fixture_file, alphasort);
-  ck_assert_int_ge(n, 0);
-  static char failures[1 << 16];
-  failures[0] = '\0';
-  int cases = 0, failed = 0, files = 0;
+  int n = scandir(RULES_DIR, &names, rule_folder, alphasort);
+  if (n < 0) {
+    fprintf(stderr, "%s: cannot read the folder\n", RULES_DIR);
+    exit(1);
+  }
+  sets = calloc((size_t)n + 1, sizeof *sets);
   for (int f = 0; f < n; f++) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", FIXTURE_DIR, names[f]->d_name);
-    char rule[4];
-    snprintf(rule, sizeof rule, "%.3s", names[f]->d_name);
+    struct fixture_set *s = &sets[nsets];
+    snprintf(s->rule, sizeof s->rule, "%.3s", names[f]->d_name);
     free(names[f]);
-    if (!selected(rule))
+    if (!selected(s->rule))
       continue;
+    snprintf(s->path, sizeof s->path, "%s/%s/fixtures.json", RULES_DIR, s->rule);
     json_error_t jerr;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    ck_assert_msg(doc != NULL, "%s: %s (line %d)", path, jerr.text, jerr.line);
-    ck_assert_msg(json_is_string(json_object_get(doc, "rule")) &&
-                    strcmp(json_string_value(json_object_get(doc, "rule")), rule) == 0,
-                  "%s: \"rule\" must be %s", path, rule);
+    json_t *doc = json_load_file(s->path, JSON_REJECT_DUPLICATES, &jerr);
+    if (doc == NULL) {
+      fprintf(stderr, "%s: %s (line %d)\n", s->path, jerr.text, jerr.line);
+      exit(1);
+    }
     json_t *list = json_object_get(doc, "cases");
-    ck_assert_msg(json_array_size(list) >= 2, "%s: a rule needs at least a firing and a non-firing case", path);
+    s->first = ncases;
+    s->count = json_array_size(list);
+    all_cases = realloc(all_cases, (ncases + s->count + 1) * sizeof *all_cases);
     size_t i;
     json_t *kase;
-    bool fires = false, quiet = false;
     json_array_foreach(list, i, kase)
     {
-      fires |= json_array_size(json_object_get(kase, "expect")) > 0;
-      quiet |= json_array_size(json_object_get(kase, "expect")) == 0;
-      cases++;
-      failed += run_case(rule, kase, i, failures, sizeof failures);
+      json_t *expect = json_object_get(kase, "expect");
+      s->fires |= json_array_size(expect) > 0;
+      s->quiet |= json_is_array(expect) && json_array_size(expect) == 0;
+      size_t k;
+      json_t *e;
+      json_array_foreach(expect, k, e) s->message |= json_object_get(e, "message") != NULL;
+      struct fixture_case *c = &all_cases[ncases++];
+      memcpy(c->rule, s->rule, sizeof c->rule);
+      c->index = i;
+      c->kase = json_incref(kase);
     }
-    ck_assert_msg(fires && quiet, "%s: needs a case that fires and one that must not", path);
-    files++;
+    /* "rule" names the folder; checked with the set so that a wrong one is one failing test, not a crash */
+    if (!json_is_string(json_object_get(doc, "rule")) ||
+        strcmp(json_string_value(json_object_get(doc, "rule")), s->rule) != 0)
+      s->count = (size_t)-1;
     json_decref(doc);
+    nsets++;
   }
   free(names);
-  /* the details go to stderr (meson keeps them in the log): Check's message pipe is no place for 64 KiB */
-  fprintf(stderr, "%srule fixtures: %d files, %d cases, %d failed\n", failures, files, cases, failed);
-  ck_assert_msg(failed == 0, "%d of %d rule fixture cases failed (details above, in the test's log)", failed, cases);
+}
+
+START_TEST(fixture_case)
+{
+  const struct fixture_case *c = &all_cases[_i];
+  const char *name = json_string_value(json_object_get(c->kase, "name"));
+  /* a TAP comment before the test's own line, so that the log names every case that ran */
+  printf("# %s case %zu: %s\n", c->rule, c->index, name ? name : "?");
+  fflush(stdout);
+  static char failures[1 << 14];
+  failures[0] = '\0';
+  if (run_case(c->rule, c->kase, c->index, failures, sizeof failures)) {
+    fprintf(stderr, "%s", failures);
+    ck_abort_msg("%.1000s", failures);
+  }
+}
+END_TEST
+
+START_TEST(fixture_set_is_complete)
+{
+  const struct fixture_set *s = &sets[_i];
+  ck_assert_msg(s->count != (size_t)-1, "%s: \"rule\" must be %s", s->path, s->rule);
+  ck_assert_msg(s->fires && s->quiet, "%s: rule %s needs a case that fires and one that must not", s->path, s->rule);
+  ck_assert_msg(s->message, "%s: rule %s needs a firing case whose expectation gives the \"message\" ({\"zh\", \"en\"})",
+                s->path, s->rule);
 }
 END_TEST
 
@@ -333,12 +423,24 @@ END_TEST
 
 int main(void)
 {
+  load_fixtures();
   Suite *s = suite_create("db_rules");
   TCase *tc = tcase_create("rules");
   tcase_set_timeout(tc, 600);
+  tcase_add_unchecked_fixture(tc, setup_database, NULL);
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, clean_example_has_no_finding);
-  tcase_add_test(tc, every_fixture);
+  tcase_add_loop_test(tc, fixture_set_is_complete, 0, (int)nsets);
   suite_add_tcase(s, tc);
+  for (size_t f = 0; f < nsets; f++) {
+    if (sets[f].count == (size_t)-1)
+      continue;
+    TCase *rc = tcase_create(sets[f].rule);
+    tcase_set_timeout(rc, 120);
+    tcase_add_unchecked_fixture(rc, setup_database, NULL);
+    tcase_add_checked_fixture(rc, setup, teardown);
+    tcase_add_loop_test(rc, fixture_case, (int)sets[f].first, (int)(sets[f].first + sets[f].count));
+    suite_add_tcase(s, rc);
+  }
   return testlib_run(s);
 }

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "http.h"
 #include "testlib.h"
 
@@ -71,6 +72,31 @@ START_TEST(healthz_and_readyz_answer_without_token)
   get(&r, "/readyz", NULL);
   ck_assert_msg(r.status == 200, "%s", r.body);
   ck_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "ready");
+  http_reply_free(&r);
+}
+END_TEST
+
+/* An engine file recorded with another checksum than this build's (the database was migrated by another build):
+ * /readyz answers 503 naming the file and the command, and is ready again once migrate re-applied it. */
+START_TEST(readyz_refuses_changed_engine_functions)
+{
+  testdb_exec(conninfo, "UPDATE schema_engine SET sha256 = repeat('0', 64) WHERE name = 'sql/engine/stats.sql'");
+  struct http_reply r;
+  get(&r, "/readyz", NULL);
+  json_t *d = assert_error(&r, 503, "not_ready");
+  const char *msg = json_string_value(json_object_get(json_array_get(d, 0), "message"));
+  ck_assert_msg(msg != NULL && strstr(msg, "sql/engine/stats.sql") != NULL && strstr(msg, "caseaudit migrate") != NULL,
+                "%s", r.body);
+  http_reply_free(&r);
+  char err[512];
+  struct db_conn *c = db_connect(conninfo, "test", "Asia/Shanghai", 5, 0, err, sizeof err);
+  ck_assert_msg(c != NULL, "%s", err);
+  int applied = -1, engine = -1;
+  ck_assert_msg(db_migrate(c, &applied, &engine, err, sizeof err) == DB_OK, "%s", err);
+  ck_assert_int_eq(engine, 1);
+  db_close(c);
+  get(&r, "/readyz", NULL);
+  ck_assert_msg(r.status == 200, "%s", r.body);
   http_reply_free(&r);
 }
 END_TEST
@@ -319,6 +345,7 @@ int main(void)
   tcase_add_test(tc, unknown_path_is_404_with_error_body);
   tcase_add_test(tc, wrong_method_is_405_with_allow);
   tcase_add_test(tc, healthz_and_readyz_answer_without_token);
+  tcase_add_test(tc, readyz_refuses_changed_engine_functions);
   tcase_add_test(tc, unknown_query_parameter_is_400_naming_it);
   tcase_add_test(tc, body_on_a_bodyless_route_is_refused);
   tcase_add_test(tc, authentication_failures);

@@ -114,7 +114,7 @@ const char *testdb_create(const char *prefix, bool migrate)
     struct db_conn *c = db_connect(conninfo, "caseaudit-test", "Asia/Shanghai", 5, 0, err, sizeof err);
     ck_assert_msg(c != NULL, "connect: %s", err);
     int applied;
-    ck_assert_msg(db_migrate(c, &applied, err, sizeof err) == DB_OK, "migrate: %s", err);
+    ck_assert_msg(db_migrate(c, &applied, NULL, err, sizeof err) == DB_OK, "migrate: %s", err);
     db_close(c);
   }
   return conninfo;

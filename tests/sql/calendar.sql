@@ -1,4 +1,5 @@
--- Tests of sql/0003_calendar.sql: the working-day calendar, its data against the CSV files, and its functions.
+-- Tests of the working-day calendar: its tables and data (sql/0003_calendar.sql) against the CSV files, and its
+-- functions (sql/engine/calendar.sql).
 --
 --   psql -v ON_ERROR_STOP=1 -v csvdir=/path/to/sql/calendar -d DB -f tests/sql/calendar.sql
 --

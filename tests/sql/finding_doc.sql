@@ -1,4 +1,5 @@
--- finding_doc.sql: checks sql/0022_listing_speed.sql: findings.doc, the stored JSON document that
+-- finding_doc.sql: checks sql/0022_listing_speed.sql and the trigger zz_findings_doc (sql/engine/findings.sql):
+-- findings.doc, the stored JSON document that
 -- GET /api/v1/findings pages are made of, is always ca_finding_json of the row as stored.
 -- Run by tests/sql/run on a freshly migrated database (-v example=PATH: the example case record).
 

@@ -1,11 +1,13 @@
--- store_case.sql: checks sql/0002_cases.sql's ca_store_case() against the example case record.
+-- store_case.sql: checks ca_store_case() (tables: sql/0002_cases.sql; function: sql/engine/store.sql) against the
+-- example case record.
 --
 -- Run from the repository root against a scratch or migrated database:
 --   psql -X -v ON_ERROR_STOP=1 [-v fixture=PATH] -d DB -f tests/sql/store_case.sql
 -- fixture defaults to tests/fixtures/example-case.json (a copy of shared/contract/example-case.json).
 -- Every failed assertion raises an exception (psql exits 3). Everything runs in one transaction that is
--- rolled back, so the database is left as it was: a stand-in agencies table (0001) and the 0002 migration
--- are created here only when absent. The case stored has its own case_no, so data already in the
+-- rolled back, so the database is left as it was: a stand-in agencies table (0001), the 0002 migration and the
+-- engine files the function needs (common.sql, store.sql; their bodies unchecked, as the other tables they name
+-- are absent) are created here only when absent. The case stored has its own case_no, so data already in the
 -- database does not matter.
 
 \set ON_ERROR_STOP 1
@@ -33,6 +35,9 @@ CREATE TABLE IF NOT EXISTS agencies (
 SELECT to_regclass('public.cases') IS NULL AS need_0002 \gset
 \if :need_0002
 \ir ../../sql/0002_cases.sql
+SET LOCAL check_function_bodies = off;
+\ir ../../sql/engine/common.sql
+\ir ../../sql/engine/store.sql
 \endif
 
 CREATE TEMP TABLE fixture (rec jsonb NOT NULL);
