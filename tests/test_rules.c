@@ -35,10 +35,7 @@ static void write_file(const char *rel, const char *text)
 {
   char path[256];
   snprintf(path, sizeof path, "%s/%s", dir, rel);
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  fputs(text, f);
-  fclose(f);
+  testlib_write_file(path, text);
 }
 
 START_TEST(the_real_pack_loads_one_rule_per_folder)

@@ -42,10 +42,7 @@ static void write_text(const char *name, const char *text)
 {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  fputs(text, f);
-  fclose(f);
+  testlib_write_file(path, text);
 }
 
 static void write_json(const char *name, const json_t *j)

@@ -167,6 +167,13 @@ const char *testd_start(const char *conninfo, ...)
 static pid_t child;
 static char child_log[128], child_conf[128];
 
+void testlib_write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "w");
+  ck_assert_msg(f != NULL, "cannot write %s", path);
+  ck_assert_msg(fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
+}
+
 int testlib_free_port(void)
 {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -96,6 +96,9 @@ int testlib_run(Suite *s);
 /* Reads a whole file (fixtures); fails the test when it cannot. */
 char *read_file(const char *path, size_t *len);
 
+/* Writes text into the file at path (created or replaced); fails the test when it cannot. */
+void testlib_write_file(const char *path, const char *text);
+
 /* A TCP port on 127.0.0.1 that nothing listens on right now. */
 int testlib_free_port(void);
 
