@@ -5,7 +5,8 @@
 -- Penalty cases imposing penalties that have notified_penalties: key 'new:<kind>' for a final kind the notice did not
 -- propose, 'amount:<kind>' when the final amounts of a kind total more than the notified ones (kinds without amounts
 -- are not compared). Without any notified penalty there is nothing to compare (D06 covers a missing notice). Key
--- 'reexamination': defense.made is true and reexamined_on is absent or after decided_on.
+-- 'reexamination': the case is decided, defense.made is true and reexamined_on is absent or after decided_on (before
+-- the decision the re-examination is not yet due: version 2; version 1 flagged undecided cases too).
 CREATE OR REPLACE FUNCTION ca_rule_d09(p_pack text, p_ids uuid[], p_as_of date)
     RETURNS TABLE (case_id uuid, key text, severity text, veto bool, evidence jsonb)
     LANGUAGE sql STABLE AS $$
@@ -64,7 +65,8 @@ CREATE OR REPLACE FUNCTION ca_rule_d09(p_pack text, p_ids uuid[], p_as_of date)
                                            ca_dp_date(c.defense_reexamined_on), ca_dp_date(c.decided_on)) END)
              AS evidence
       FROM c
-     WHERE c.defense_made AND (c.defense_reexamined_on IS NULL OR c.defense_reexamined_on > c.decided_on)
+     WHERE c.defense_made AND c.decided_on IS NOT NULL
+       AND (c.defense_reexamined_on IS NULL OR c.defense_reexamined_on > c.decided_on)
   )
   SELECT h.case_id, h.key, 'error', false, h.evidence FROM heavier h
   UNION ALL
