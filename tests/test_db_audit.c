@@ -42,6 +42,25 @@ static int cli(const char *conninfo, const char *args, char **output)
   return WEXITSTATUS(st);
 }
 
+/* The same with the rule pack of dir (a changed copy of the checkout's). */
+static int cli_pack(const char *conninfo, const char *dir, const char *args, char **output)
+{
+  static char conf[128], out[1 << 16];
+  snprintf(conf, sizeof conf, "/tmp/caseaudit-audit-pack-%d.conf", (int)getpid());
+  FILE *f = fopen(conf, "w");
+  fprintf(f, "rules_dir = %s\n", dir);
+  fclose(f);
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "%s --config %s --db '%s' %s 2>&1", CLI, conf, conninfo, args);
+  FILE *p = popen(cmd, "r");
+  size_t n = fread(out, 1, sizeof out - 1, p);
+  out[n] = '\0';
+  int st = pclose(p);
+  if (output)
+    *output = out;
+  return WEXITSTATUS(st);
+}
+
 static char *value(const char *conninfo, const char *sql) { return testdb_value(conninfo, sql); }
 
 START_TEST(as_of_audit_opens_and_resolves_deadline_findings)
@@ -354,6 +373,74 @@ START_TEST(incremental_audit_skips_settled_cases_and_finds_what_changed)
 }
 END_TEST
 
+/* every case's score, grade and open findings */
+static const char *const fingerprint_scores =
+  "SELECT md5(string_agg(id || ' ' || score || grade || open_findings, ',' ORDER BY id)) FROM cases";
+
+/* After a rule pack change the audit re-runs only the rules whose entry changed (ca_pack_changed_rules), or only
+ * the scores when no rule changed, and its result equals a full audit's under the new pack. */
+START_TEST(pack_change_reruns_only_the_changed_rules)
+{
+  json_t *data = dataset(300);
+  char a[1024];
+  snprintf(a, sizeof a, "%s", testdb_create("audit_repack", true));
+  testdb_store_unevaluated(a, data);
+  json_decref(data);
+  char *out;
+  ck_assert_msg(cli(a, "audit --as-of 2022-06-30 --chunk 64", &out) == 0, "%s", out);
+  char *before = value(a, "SELECT count(*) FROM findings WHERE rule_id = 'D10' AND status = 'open' AND points = 5");
+  ck_assert_msg(atoi(before) >= 50, "D10 fires on too few cases to see a change: %s", before);
+
+  /* pack 2: D10 in a new version that deducts 4 points */
+  char dir[128], cmd[1024];
+  snprintf(dir, sizeof dir, "/tmp/caseaudit-repack-%d", (int)getpid());
+  snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r %s/rules %s && sed -i 's/\"version\": 1,/\"version\": 2,/;"
+           " s/\"points\": 5,/\"points\": 4,/' %s/D10/rule.json && grep -q '\"points\": 4,' %s/D10/rule.json",
+           dir, CASEAUDIT_SOURCE_ROOT, dir, dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  ck_assert_msg(cli_pack(a, dir, "audit --as-of 2022-06-30 --chunk 64", &out) == 0, "%s", out);
+  char *run = value(a, "SELECT cases_full || ' ' || cases_done || ' ' || opened || ' ' || resolved FROM audit_runs"
+                       " ORDER BY id DESC LIMIT 1");
+  ck_assert_msg(strncmp(run, "0 300 0 0", 9) == 0, "no case needed every rule, nothing opened or resolved: %s", run);
+  free(run);
+  char *after = value(a, "SELECT count(*) FROM findings WHERE rule_id = 'D10' AND status = 'open' AND points = 4"
+                         " AND rule_version = 2");
+  ck_assert_str_eq(after, before); /* D10 ran again: its findings carry the new version and points */
+  free(after);
+  char *inc = value(a, fingerprint_open), *inc_scores = value(a, fingerprint_scores);
+  ck_assert_msg(cli_pack(a, dir, "audit --as-of 2022-06-30 --chunk 64 --full", &out) == 0, "%s", out);
+  char *full = value(a, fingerprint_open), *full_scores = value(a, fingerprint_scores);
+  ck_assert_msg(strcmp(inc, full) == 0, "the audit after a rule change and a full audit differ: %s vs %s", inc, full);
+  ck_assert_str_eq(inc_scores, full_scores);
+  free(inc);
+  free(full);
+  free(inc_scores);
+  free(full_scores);
+
+  /* pack 3: no rule changes, only the grading (excellent from 95): scores and grades only, equal to a full audit */
+  snprintf(cmd, sizeof cmd, "sed -i 's/\"excellent\": 90/\"excellent\": 95/' %s/pack.json && rm %s/standards/default.json"
+           " && grep -q '\"excellent\": 95' %s/pack.json", dir, dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  ck_assert_msg(cli_pack(a, dir, "audit --as-of 2022-06-30 --chunk 64", &out) == 0, "%s", out);
+  run = value(a, "SELECT cases_full || ' ' || opened || ' ' || resolved || ' ' || changed FROM audit_runs"
+                 " ORDER BY id DESC LIMIT 1");
+  ck_assert_str_eq(run, "0 0 0 0");
+  free(run);
+  char *graded = value(a, "SELECT count(*) FROM cases WHERE score BETWEEN 90 AND 94 AND grade = 'pass'");
+  ck_assert_msg(atoi(graded) > 0, "no case between 90 and 94 lost its 优秀: %s", graded);
+  free(graded);
+  inc_scores = value(a, fingerprint_scores);
+  ck_assert_msg(cli_pack(a, dir, "audit --as-of 2022-06-30 --chunk 64 --full", &out) == 0, "%s", out);
+  full_scores = value(a, fingerprint_scores);
+  ck_assert_str_eq(inc_scores, full_scores);
+  free(inc_scores);
+  free(full_scores);
+  free(before);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(report_figures_equal_independent_sql)
 {
   char ci[1024];
@@ -441,6 +528,7 @@ int main(void)
   tcase_add_test(tc, parallel_and_incremental_audits_equal_full_serial_ones);
   tcase_add_test(tc, incremental_audit_skips_settled_cases_and_finds_what_changed);
   tcase_add_test(tc, report_figures_equal_independent_sql);
+  tcase_add_test(tc, pack_change_reruns_only_the_changed_rules);
   suite_add_tcase(s, tc);
   return testlib_run(s);
 }

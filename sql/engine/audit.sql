@@ -82,6 +82,23 @@ $$;
 --   the date are drift: the findings changed because the pack changed.
 -- 0016's ca_audit_chunk, with the unchanged cases split: the cross-case rules over those ca_cross_rules_due names,
 -- the time-dependent rules over those ca_time_rules_due names (whose evaluated_as_of then becomes p_as_of).
+-- The rules whose entry differs between two stored packs: changed in any key of rule.json (version, parameters,
+-- texts, points...), added, or removed. After a pack change a case last evaluated with p_old needs only these again
+-- (and the scores, which ca_evaluate or ca_score_cases recompute under the new pack's standards).
+CREATE OR REPLACE FUNCTION ca_pack_changed_rules(p_old text, p_new text) RETURNS text[]
+    LANGUAGE sql STABLE AS $$
+  SELECT coalesce(array_agg(coalesce(o.key, n.key) ORDER BY coalesce(o.key, n.key)), '{}')
+    FROM (SELECT r.key, r.value FROM rule_packs p, jsonb_each(p.body -> 'rules') r WHERE p.id = p_old) o
+    FULL JOIN (SELECT r.key, r.value FROM rule_packs p, jsonb_each(p.body -> 'rules') r WHERE p.id = p_new) n
+      ON n.key = o.key
+   WHERE o.value IS DISTINCT FROM n.value
+$$;
+
+-- One chunk of a batch audit. A case never evaluated (or whose pack is no longer stored) gets every rule
+-- (cases_full). A case last evaluated with another stored pack gets the rules that changed between the two packs
+-- (ca_pack_changed_rules; none: its scores only), and is then treated as unchanged: the time-dependent and
+-- cross-case rules for the cases whose verdict in them can have changed. So changing one rule re-runs that rule,
+-- not the pack; `caseaudit audit --full` still runs everything (a rule whose SQL changed without a new version).
 CREATE OR REPLACE FUNCTION ca_audit_chunk(p_run bigint, p_pack text, p_ids uuid[], p_as_of date)
     RETURNS TABLE (opened int, resolved int, reopened int, changed int, unchanged int, drift_cases int)
     LANGUAGE plpgsql SET random_page_cost = 1.1 AS $$
@@ -94,22 +111,39 @@ DECLARE
   v_dynamic text[] := ca_pack_dynamic_rules(p_pack);
   v_time text[] := ca_pack_time_rules(p_pack);
   v_cross text[];
+  v_changed text[];
   r record;
+  e record;
   v_drift jsonb;
 BEGIN
   opened := 0; resolved := 0; reopened := 0; changed := 0; unchanged := 0; drift_cases := 0;
   SELECT coalesce(array_agg(x) FILTER (WHERE NOT (x = ANY (v_time))), '{}') INTO v_cross
     FROM unnest(v_dynamic) x;
-  SELECT coalesce(array_agg(id) FILTER (WHERE evaluated_pack IS DISTINCT FROM p_pack), '{}'),
-         coalesce(array_agg(id) FILTER (WHERE evaluated_pack IS NOT NULL AND evaluated_pack <> p_pack), '{}'),
-         coalesce(array_agg(id) FILTER (WHERE evaluated_pack = p_pack), '{}')
+  SELECT coalesce(array_agg(c.id) FILTER (WHERE p.id IS NULL), '{}'),
+         coalesce(array_agg(c.id) FILTER (WHERE p.id IS NOT NULL AND c.evaluated_pack <> p_pack), '{}'),
+         coalesce(array_agg(c.id) FILTER (WHERE c.evaluated_pack = p_pack), '{}')
     INTO v_full, v_repack, v_incr
-    FROM cases WHERE id = ANY (p_ids);
+    FROM cases c LEFT JOIN rule_packs p ON p.id = c.evaluated_pack
+   WHERE c.id = ANY (p_ids);
   IF cardinality(v_full) > 0 THEN
     SELECT * INTO r FROM ca_evaluate(p_pack, v_full, p_as_of);
     opened := opened + r.opened; resolved := resolved + r.resolved; reopened := reopened + r.reopened;
     changed := changed + r.changed; unchanged := unchanged + r.unchanged;
   END IF;
+  -- re-packed cases, per pack they were evaluated with: the changed rules, then the new pack is theirs
+  FOR r IN SELECT c.evaluated_pack AS pack, array_agg(c.id) AS ids FROM cases c
+            WHERE c.id = ANY (v_repack) GROUP BY c.evaluated_pack LOOP
+    v_changed := ca_pack_changed_rules(r.pack, p_pack);
+    IF cardinality(v_changed) > 0 THEN
+      SELECT * INTO e FROM ca_evaluate(p_pack, r.ids, p_as_of, v_changed);
+      opened := opened + e.opened; resolved := resolved + e.resolved; reopened := reopened + e.reopened;
+      changed := changed + e.changed; unchanged := unchanged + e.unchanged;
+    ELSE
+      PERFORM ca_score_cases(r.ids, (SELECT body -> 'grading' FROM rule_packs WHERE id = p_pack));
+    END IF;
+    UPDATE cases SET evaluated_pack = p_pack WHERE id = ANY (r.ids);
+  END LOOP;
+  v_incr := v_incr || v_repack;
   IF cardinality(v_incr) > 0 AND cardinality(v_cross) > 0 THEN
     v_due := ca_cross_rules_due(p_run, v_incr, v_cross);
     IF cardinality(v_due) > 0 THEN
