@@ -563,6 +563,27 @@ try {
     const scjg = page.locator('section.agency[data-agency="XQ-SCJG"]');
     assert.equal(await scjg.locator('h2.agency-title').textContent(), '天津市西青区市场监督管理局XQ-SCJG');
     assert.equal(await scjg.locator('[data-kpi="cases"] .kpi-value').textContent(), '1');
+    // its standard (sd-2023, standards_by_agency) has four bands: the grade bars show 良好 too; a default agency's three
+    const bars = async code => page.$$eval(`section.agency[data-agency="${code}"] [data-chart="grades"] svg g.bar`,
+      gs => gs.map(g => g.dataset.key));
+    assert.deepEqual(await bars('XQ-SCJG'), ['excellent', 'good', 'pass', 'fail']);
+    const others = (await api('/api/v1/stats?from=' + ym(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 11, 1))) + '-01', SUPERVISOR))
+      .agencies.map(a => a.agency).filter(c => c !== 'XQ-SCJG');
+    for (const code of others) assert.deepEqual(await bars(code), ['excellent', 'pass', 'fail'], code);
+    // its case is scored, stored and shown under sd-2023: the header's score is the standard's, by section
+    const scjgCase = (await api('/api/v1/cases?agency=XQ-SCJG', SUPERVISOR)).items[0];
+    const sd = await api('/api/v1/cases/' + scjgCase.id, SUPERVISOR);
+    assert.equal(sd.standard, 'sd-2023');
+    assert.equal(sd.sections.length, 7);
+    assert.equal(sd.score, sd.sections.reduce((n, s) => n + s.score, 0));
+    await page.goto(BASE + '/ui/#/case/' + scjgCase.id);
+    await page.waitForSelector('#std-sections');
+    assert.equal(await page.inputValue('#std-select'), 'sd-2023');
+    assert.match(await page.textContent('#std-select option:checked'), /本执法主体适用/);
+    assert.equal(await page.textContent('#case-score'), String(sd.score));
+    assert.equal(await page.textContent('#std-score'), String(sd.score));
+    await page.goto(BASE + '/ui/#/dashboard');
+    await page.waitForSelector('svg.trend, .empty');
     await shot(page, '10a-supervisor-dashboard.png', {fullPage: true});
     await page.goto(BASE + '/ui/#/cases?all=1');
     await page.waitForSelector('#case-table tbody tr');
