@@ -3,6 +3,19 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+bool in_list(const char *s, const char *const *list)
+{
+  for (; s && *list; list++)
+    if (strcmp(s, *list) == 0)
+      return true;
+  return false;
+}
+
+bool nonblank_string(const json_t *j) { return json_is_string(j) && json_string_length(j) > 0; }
+
+int dirent_by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
 
 void problem(struct problems *p, const char *fmt, ...)
 {

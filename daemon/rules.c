@@ -19,16 +19,6 @@
 static const char *const systems[] = {"publicity", "recording", "review", "documents", "archive", NULL};
 static const char *const severities[] = {"error", "warning", NULL};
 
-static bool in_list(const char *s, const char *const *list)
-{
-  for (; s && *list; list++)
-    if (strcmp(s, *list) == 0)
-      return true;
-  return false;
-}
-
-static bool nonblank_string(const json_t *j) { return json_is_string(j) && json_string_length(j) > 0; }
-
 static bool is_rule_id(const char *id)
 {
   return strlen(id) == 3 && id[0] >= 'A' && id[0] <= 'Z' && id[1] >= '0' && id[1] <= '9' && id[2] >= '0' &&
@@ -134,7 +124,6 @@ static void check_pack_file(struct problems *pr, const char *file, json_t *pack)
     problem(pr, "%s: 'retired' must be an array of rule ids", file);
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
 static int rule_folder(const struct dirent *d) { return d->d_name[0] != '.'; }
 
 struct rule_pack *rules_load(const char *dir, char *err, size_t errlen)
@@ -155,7 +144,7 @@ struct rule_pack *rules_load(const char *dir, char *err, size_t errlen)
     goto out;
   }
   check_pack_file(&pr, path, pack);
-  nnames = scandir(dir, &names, rule_folder, by_name);
+  nnames = scandir(dir, &names, rule_folder, dirent_by_name);
   if (nnames < 0) {
     nnames = 0;
     problem(&pr, "%s: cannot read the folder", dir);

@@ -9,20 +9,11 @@
 
 static const char *const grade_names[] = {"excellent", "good", "pass", "fail", NULL};
 
-static bool in_list(const char *s, const char *const *list)
-{
-  for (; s && *list; list++)
-    if (strcmp(s, *list) == 0)
-      return true;
-  return false;
-}
-
-static bool nonblank(const json_t *j) { return json_is_string(j) && json_string_length(j) > 0; }
 
 static bool bilingual(const json_t *t)
 {
-  return json_is_object(t) && json_object_size(t) == 2 && nonblank(json_object_get(t, "zh")) &&
-         nonblank(json_object_get(t, "en"));
+  return json_is_object(t) && json_object_size(t) == 2 && nonblank_string(json_object_get(t, "zh")) &&
+         nonblank_string(json_object_get(t, "en"));
 }
 
 /* ids of standards and items: lower case, digits, '-', '_', '.'; they appear in URLs (?standard=) and file names */
@@ -136,7 +127,7 @@ static void check_items(struct problems *pr, const char *file, const json_t *ite
       problem(pr, "%s: items[%zu].title: must be {\"zh\": text, \"en\": text}, both non-empty", file, i);
     if (!int_in(json_object_get(it, "points"), 1, 100))
       problem(pr, "%s: items[%zu].points: must be an integer 1..100", file, i);
-    if (!nonblank(json_object_get(it, "basis")))
+    if (!nonblank_string(json_object_get(it, "basis")))
       problem(pr, "%s: items[%zu].basis: must name the legal basis (non-empty text)", file, i);
   }
 }
@@ -345,7 +336,6 @@ static void check_standard(struct problems *pr, const char *file, const char *st
   }
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
 static int json_file(const struct dirent *d)
 {
   size_t n = strlen(d->d_name);
@@ -358,7 +348,7 @@ json_t *standards_load(const char *dir, const json_t *rules, const json_t *pack,
   char sdir[4096], path[4352];
   snprintf(sdir, sizeof sdir, "%s/standards", dir);
   struct dirent **names = NULL;
-  int n = scandir(sdir, &names, json_file, by_name);
+  int n = scandir(sdir, &names, json_file, dirent_by_name);
   for (int i = 0; i < n; i++) {
     snprintf(path, sizeof path, "%s/%s", sdir, names[i]->d_name);
     char stem[256];

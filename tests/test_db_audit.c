@@ -23,30 +23,11 @@ static json_t *example(void)
   return j;
 }
 
-/* Runs the CLI with a config naming the source rule pack; returns the exit status and the output (static). */
-static int cli(const char *conninfo, const char *args, char **output)
-{
-  static char conf[128], out[1 << 16];
-  snprintf(conf, sizeof conf, "/tmp/caseaudit-audit-test-%d.conf", (int)getpid());
-  FILE *f = fopen(conf, "w");
-  fprintf(f, "rules_dir = %s/rules\n", CASEAUDIT_SOURCE_ROOT);
-  fclose(f);
-  char cmd[4096];
-  snprintf(cmd, sizeof cmd, "%s --config %s --db '%s' %s 2>&1", CLI, conf, conninfo, args);
-  FILE *p = popen(cmd, "r");
-  size_t n = fread(out, 1, sizeof out - 1, p);
-  out[n] = '\0';
-  int st = pclose(p);
-  if (output)
-    *output = out;
-  return WEXITSTATUS(st);
-}
-
-/* The same with the rule pack of dir (a changed copy of the checkout's). */
+/* Runs the CLI with a config naming the rule pack in dir; returns the exit status and the output (static). */
 static int cli_pack(const char *conninfo, const char *dir, const char *args, char **output)
 {
   static char conf[128], out[1 << 16];
-  snprintf(conf, sizeof conf, "/tmp/caseaudit-audit-pack-%d.conf", (int)getpid());
+  snprintf(conf, sizeof conf, "/tmp/caseaudit-audit-test-%d.conf", (int)getpid());
   FILE *f = fopen(conf, "w");
   fprintf(f, "rules_dir = %s\n", dir);
   fclose(f);
@@ -59,6 +40,12 @@ static int cli_pack(const char *conninfo, const char *dir, const char *args, cha
   if (output)
     *output = out;
   return WEXITSTATUS(st);
+}
+
+/* The same with the checkout's rule pack. */
+static int cli(const char *conninfo, const char *args, char **output)
+{
+  return cli_pack(conninfo, CASEAUDIT_SOURCE_ROOT "/rules", args, output);
 }
 
 static char *value(const char *conninfo, const char *sql) { return testdb_value(conninfo, sql); }
