@@ -50,6 +50,17 @@ done
 c=$(python3 "$GEN" $DEMO --end-date 2026-12-09 | sha256sum)
 [ "$c" != "$(sha256sum < "$TMP/demo.2026-12-08.ndjson")" ] || fail "determinism: --end-date has no effect"
 ok "determinism: demo mode identical for a fixed --end-date, different for another"
+# bad arguments: refused with exit 2, naming the flag, writing nothing
+for bad in "--end-date 2026-13-01" "--end-date 1999-12-31" "--end-date 2026-12-08 --start-year 2024" "--profile nope"; do
+  rm -f "$TMP/bad.ndjson"
+  if python3 "$GEN" --cases 5 $bad --out "$TMP/bad.ndjson" 2>"$TMP/bad.err"; then fail "bench/generate $bad was accepted"; fi
+  grep -q -- "${bad%% *}" "$TMP/bad.err" || fail "bench/generate $bad: the error does not name ${bad%% *}: $(cat "$TMP/bad.err")"
+  [ ! -s "$TMP/bad.ndjson" ] || fail "bench/generate $bad wrote cases"
+done
+if DEMO_END_DATE=yesterday "$ROOT/scripts/demo-data" http://127.0.0.1:9 x 5 2>"$TMP/bad.err"; then
+  fail "scripts/demo-data accepted DEMO_END_DATE=yesterday"; fi
+grep -q DEMO_END_DATE "$TMP/bad.err" || fail "scripts/demo-data: the error does not name DEMO_END_DATE"
+ok "bad arguments of bench/generate and scripts/demo-data are refused, naming the flag"
 
 # 2 and 3. validation (Python mirror of the spec) and calendar data
 "${CASEAUDIT_CLI:-$ROOT/build/daemon/caseaudit}" schema case > "$TMP/case-schema.json" \

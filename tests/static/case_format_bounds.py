@@ -83,5 +83,10 @@ for path, node in sorted(nodes.items()):
                    % (path, node["x-max-bytes"], default_limit))
 others = sum(1 for p, nd in nodes.items() if nd.get("type") == "string" and "x-max-bytes" in nd and p not in named)
 result(others > 20, "%d other strings, each of %s bytes" % (others, default_limit))
+# `caseaudit schema` refuses what it does not know, naming what it takes (exit 2, nothing on standard output)
+for args in (["schema"], ["schema", "record"], ["schema", "case", "extra"]):
+    p = subprocess.run([cli] + args, capture_output=True, text=True)
+    result(p.returncode == 2 and "schema takes one argument, 'case'" in p.stderr and p.stdout == "",
+           "caseaudit %s: exit 2 naming 'case' (%d, %r)" % (" ".join(args), p.returncode, p.stderr.strip()))
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
