@@ -15,6 +15,7 @@
 #include "testlib.h"
 
 static char conf_path[128], log_path[128];
+static char rules_dir[256] = CASEAUDIT_SOURCE_ROOT "/rules"; /* the pack the daemon serves */
 static int port;
 static pid_t child;
 
@@ -22,8 +23,8 @@ static void write_conf(const char *extra)
 {
   FILE *f = fopen(conf_path, "w");
   ck_assert_ptr_nonnull(f);
-  fprintf(f, "listen = 127.0.0.1:%d\ndrain_timeout_s = %d\nrules_dir = %s/rules\nui_dir = %s/ui\n%s", port,
-          (int)(5 * testlib_time_scale()), CASEAUDIT_SOURCE_ROOT, CASEAUDIT_SOURCE_ROOT, extra);
+  fprintf(f, "listen = 127.0.0.1:%d\ndrain_timeout_s = %d\nrules_dir = %s\nui_dir = %s/ui\n%s", port,
+          (int)(5 * testlib_time_scale()), rules_dir, CASEAUDIT_SOURCE_ROOT, extra);
   fclose(f);
 }
 
@@ -165,6 +166,74 @@ START_TEST(sighup_reload_keeps_old_settings_on_error)
 }
 END_TEST
 
+/* The standards of the pack, as GET /api/v1/standards lists them: "id:points of the first section,..." */
+static char *standards_seen(const char *token)
+{
+  char auth[160];
+  snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+  const char *headers[] = {auth, NULL};
+  struct http_reply r;
+  http_do(&r, "GET", u("/api/v1/standards"), headers, NULL, 0);
+  ck_assert_msg(r.status == 200, "%s", r.body);
+  static char seen[512];
+  seen[0] = '\0';
+  size_t i;
+  json_t *st;
+  json_array_foreach(json_object_get(r.json, "items"), i, st)
+  {
+    json_t *s0 = json_array_get(json_object_get(st, "sections"), 0);
+    snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s:%lld", i ? "," : "",
+             json_string_value(json_object_get(st, "id")), (long long)json_integer_value(json_object_get(s0, "points")));
+  }
+  http_reply_free(&r);
+  return seen;
+}
+
+/* A standard is part of the pack: a bad one refuses the whole pack on SIGHUP (the pack in force stays, whole), a
+ * good new one is served after the next SIGHUP. */
+START_TEST(sighup_refuses_a_pack_with_a_bad_standard)
+{
+  char conninfo[1024], cmd[1024];
+  snprintf(conninfo, sizeof conninfo, "%s", testdb_create("signals_std", true));
+  const char *token = testdb_token(conninfo, "std-reader", "reviewer", "{XQ-XK}");
+  snprintf(rules_dir, sizeof rules_dir, "/tmp/caseauditd-sig-rules-%d", (int)getpid());
+  snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r %s/rules %s", rules_dir, CASEAUDIT_SOURCE_ROOT, rules_dir);
+  ck_assert_int_eq(system(cmd), 0);
+  start_daemon(conninfo);
+  ck_assert_str_eq(standards_seen(token), "default:0,sd-2023:10");
+
+  /* sd-2023's first section worth 5 instead of 10: its sections no longer add up to 100 */
+  snprintf(cmd, sizeof cmd, "sed -i '0,/\"points\": 10,/s//\"points\": 5,/' %s/standards/sd-2023.json", rules_dir);
+  ck_assert_int_eq(system(cmd), 0);
+  kill(child, SIGHUP);
+  ck_assert_msg(log_has("rule pack reload failed, keeping the current pack"), "no refusal logged");
+  ck_assert_msg(log_has("standards/sd-2023.json: sections: points add up to 95"), "the refusal names no file and field");
+  ck_assert_str_eq(standards_seen(token), "default:0,sd-2023:10");
+
+  /* repaired, and a standard more: served */
+  snprintf(cmd, sizeof cmd, "sed -i '0,/\"points\": 5,/s//\"points\": 10,/' %s/standards/sd-2023.json && "
+           "sed 's/\"id\": \"default\"/\"id\": \"copy\"/' %s/standards/default.json > %s/standards/copy.json",
+           rules_dir, rules_dir, rules_dir);
+  ck_assert_int_eq(system(cmd), 0);
+  kill(child, SIGHUP);
+  bool served = false;
+  for (int i = 0; !served && i < 50 * testlib_time_scale(); i++) {
+    served = strcmp(standards_seen(token), "copy:0,default:0,sd-2023:10") == 0;
+    if (!served)
+      usleep(100 * 1000);
+  }
+  ck_assert_msg(served, "after the repair: %s", standards_seen(token));
+
+  kill(child, SIGTERM);
+  ck_assert_int_eq(wait_exit(10 * testlib_time_scale()), 0);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", rules_dir);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(rules_dir, sizeof rules_dir, "%s/rules", CASEAUDIT_SOURCE_ROOT);
+  unlink(conf_path);
+  unlink(log_path);
+}
+END_TEST
+
 START_TEST(sigterm_exits_zero_when_idle)
 {
   char conninfo[1024];
@@ -269,6 +338,7 @@ int main(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, command_line_errors);
   tcase_add_test(tc, sighup_reload_keeps_old_settings_on_error);
+  tcase_add_test(tc, sighup_refuses_a_pack_with_a_bad_standard);
   tcase_add_test(tc, sigterm_exits_zero_when_idle);
   tcase_add_test(tc, sigterm_lets_an_upload_in_flight_finish);
   tcase_add_test(tc, second_sigterm_exits_at_once);
