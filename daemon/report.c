@@ -129,12 +129,19 @@ static int write_html(const json_t *d, FILE *out)
   fputs("</table>", out);
 
   fputs("<h2>二、等次分布</h2>", out);
+  /* 良好 only where a case has it (in either period): a standard without that band gives none */
   long long g_now[N_GRADES], g_before[N_GRADES];
+  const char *g_labels[N_GRADES + 1];
+  size_t ng = 0;
   for (size_t i = 0; i < N_GRADES; i++) {
-    g_now[i] = ival(json_object_get(cur, "grades"), grade_ids[i]);
-    g_before[i] = ival(json_object_get(prev, "grades"), grade_ids[i]);
+    g_now[ng] = ival(json_object_get(cur, "grades"), grade_ids[i]);
+    g_before[ng] = ival(json_object_get(prev, "grades"), grade_ids[i]);
+    g_labels[ng] = grade_zh[i];
+    if (strcmp(grade_ids[i], "good") != 0 || g_now[ng] > 0 || g_before[ng] > 0)
+      ng++;
   }
-  svg_bars(out, grade_zh, g_now, g_before, N_GRADES);
+  g_labels[ng] = NULL;
+  svg_bars(out, g_labels, g_now, g_before, ng);
   fputs("<p class=\"muted\">蓝条为本期，橙色标记为上期。</p>", out);
 
   fputs("<h2>三、问题按制度分布</h2>", out);

@@ -491,6 +491,7 @@ START_TEST(report_figures_equal_independent_sql)
   char *page = read_file(html, NULL);
   ck_assert_msg(strstr(page, "行政执法案卷评查报告") && strstr(page, "<svg") && strstr(page, "优秀案卷候选"), "html");
   ck_assert_msg(strstr(page, "天津市西青区辛口镇人民政府") != NULL, "the HTML report does not name the agency");
+  ck_assert_msg(strstr(page, "良好") == NULL, "a 良好 bar in a report whose cases have no such grade");
   ck_assert_msg(!strstr(page, "<script") && !strstr(page, "<link") && !strstr(page, "src=") && !strstr(page, "url("),
                 "the HTML report is not self-contained");
   free(page);
