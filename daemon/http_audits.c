@@ -67,11 +67,9 @@ void handle_audit_post(struct request *r)
   struct audit_job *j = NULL;
   if (in == NULL)
     return;
-  const struct rule_pack *pack = rules_current();
-  if (pack == NULL) {
-    reply_error(r, ERR_NOT_READY, "no rule pack is loaded");
+  const struct rule_pack *pack = req_pack(r);
+  if (pack == NULL)
     goto out;
-  }
   const struct config *cfg = app_config();
   char err[1024];
   j = calloc(1, sizeof *j);

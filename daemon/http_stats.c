@@ -15,10 +15,8 @@ void handle_stats(struct request *r)
   if (req_only_params(r, params) != 0 || param_agency(r, "agency", &agency) != 0 ||
       param_date(r, "from", &from) != 0 || param_date(r, "to", &to) != 0 || param_scope(r, agency, &scope) != 0)
     return;
-  const struct rule_pack *pack = rules_current();
+  const struct rule_pack *pack = req_pack(r);
   struct db_conn *c = pack ? req_db(r) : NULL;
-  if (pack == NULL)
-    reply_error(r, ERR_NOT_READY, "no rule pack is loaded");
   if (c == NULL)
     goto out;
   /* the agency filter narrows the token's scope to one agency */
